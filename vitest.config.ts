@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // process-wide engine and the broker is shared.
 export default defineConfig({
   test: {
+    // One file at a time: integration files share the broker, and each runs
+    // in its own process because chdb is a process-wide engine.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -19,7 +22,6 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           pool: 'forks',
-          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

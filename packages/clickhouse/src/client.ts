@@ -1,0 +1,52 @@
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export type { ClickHouseClient } from '@clickhouse/client';
+
+type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+export interface ClickHouseConfig {
+  /** A server's HTTP URL; when absent, the embedded chdb engine is used. */
+  url?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** Database that holds Pulse's tables. */
+  database: string;
+  /** Data directory of the embedded engine; one process owns one. */
+  chdbPath: string;
+}
+
+export function clickhouseMode(config: ClickHouseConfig): 'server' | 'embedded' {
+  return config.url ? 'server' : 'embedded';
+}
+
+/**
+ * One @clickhouse/client for both modes: HTTP against a server when a URL is
+ * configured, otherwise the in-process chdb engine behind the same API, so
+ * the rest of Pulse never knows which one it talks to.
+ */
+export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
+  if (config.url) {
+    return createClient({
+      url: config.url,
+      username: config.username ?? 'default',
+      password: config.password ?? '',
+      request_timeout: 60_000,
+      compression: { request: false, response: true },
+    });
+  }
+  // chdb types the connection against its own copy of @clickhouse/client-common;
+  // the shapes are the same contract, the declarations are not.
+  const connection = createChdbConnection({ path: config.chdbPath }) as unknown as ClientConnection;
+  return createClient({ connection });
+}
+
+/** Runs a query and returns its rows as objects. */
+export async function queryRows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params?: Record<string, unknown>,
+): Promise<T[]> {
+  const rs = await client.query({ query, format: 'JSONEachRow', ...(params ? { query_params: params } : {}) });
+  return rs.json<T>();
+}

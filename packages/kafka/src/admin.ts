@@ -1,0 +1,71 @@
+import type { Kafka } from 'kafkajs';
+import type { TopicSpec } from './topics.js';
+
+/**
+ * Creates the topics that do not exist yet and grows partition counts that
+ * are below the catalogue (Kafka cannot shrink them). Safe to run at every
+ * start.
+ */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ created: string[] }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+    const present = specs.filter((s) => existing.has(s.name));
+    if (present.length > 0) {
+      const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+      const grow = present.flatMap((spec) => {
+        const current = metadata.topics.find((t) => t.name === spec.name)?.partitions.length ?? 0;
+        return current < spec.partitions ? [{ topic: spec.name, count: spec.partitions }] : [];
+      });
+      if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+    }
+    return { created: missing.map((s) => s.name) };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  committed: number;
+  high: number;
+  lag: number;
+}
+
+/** Lag of a consumer group: committed offsets against the high watermarks. */
+export async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promise<PartitionLag[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [high, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const committedByPartition = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+    );
+    return high.map((h) => {
+      const highOffset = Number(h.high);
+      const low = Number(h.low);
+      const c = committedByPartition.get(h.partition) ?? -1;
+      const effective = c < 0 ? low : c;
+      return { topic, partition: h.partition, committed: c, high: highOffset, lag: Math.max(0, highOffset - effective) };
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

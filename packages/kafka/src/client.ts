@@ -1,0 +1,35 @@
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  /** How long one connection attempt may take. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose logs go through the service's pino logger. */
+export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    connectionTimeout: config.connectionTimeoutMs ?? 3000,
+    requestTimeout: config.requestTimeoutMs ?? 10_000,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
+        kafkaLogger[PINO_LEVEL[level] ?? 'info']({ namespace, ...extra }, message);
+      },
+  });
+}

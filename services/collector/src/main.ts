@@ -1,0 +1,7 @@
+import { closeOnSignals, createLogger } from '@pulse/common';
+import { collectorConfigFromEnv, start } from './index.js';
+
+const config = collectorConfigFromEnv(process.env);
+const logger = createLogger({ service: 'collector', level: config.logLevel });
+const collector = await start(config, { logger });
+closeOnSignals(collector, logger);

@@ -1,0 +1,46 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface CollectorMetrics {
+  httpRequests: Counter<'route' | 'status'>;
+  httpDuration: Histogram<'route'>;
+  events: Counter<'outcome' | 'reason'>;
+  produceDuration: Histogram<'outcome'>;
+  produceBatchMessages: Histogram;
+}
+
+export function createCollectorMetrics(registry: Registry): CollectorMetrics {
+  return {
+    httpRequests: new Counter({
+      name: 'pulse_http_requests_total',
+      help: 'HTTP requests answered, by route and status code',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'pulse_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, including the wait for Kafka',
+      labelNames: ['route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'pulse_collector_events_total',
+      help: 'Events received, by outcome (accepted, rejected, unavailable) and rejection reason',
+      labelNames: ['outcome', 'reason'],
+      registers: [registry],
+    }),
+    produceDuration: new Histogram({
+      name: 'pulse_kafka_produce_duration_seconds',
+      help: 'Time for Kafka to acknowledge one produce request (acks=all)',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    produceBatchMessages: new Histogram({
+      name: 'pulse_kafka_produce_batch_messages',
+      help: 'Messages per produce request',
+      buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,186 @@
+import cors from '@fastify/cors';
+import { type Logger, type ReadinessCheck, errorMessage, handleOpsRequest } from '@pulse/common';
+import { KafkaUnavailableError, ProducerBackpressureError } from '@pulse/kafka';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Message } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { BodyError, parseJsonBody, readBody } from './body.js';
+import type { CollectorConfig } from './config.js';
+import type { CollectorMetrics } from './metrics.js';
+import { type Endpoint, prepareEvents, writeKeyFromBody } from './prepare.js';
+import { type WriteKeyStore, writeKeyFromAuthorization } from './write-keys.js';
+
+/** Where accepted events go; the BatchingProducer in production. */
+export interface EventSink {
+  send(topic: string, messages: Message[]): Promise<void>;
+}
+
+export interface CollectorServerDeps {
+  config: Pick<CollectorConfig, 'limits' | 'corsOrigins'>;
+  topic: string;
+  sink: EventSink;
+  keys: WriteKeyStore;
+  logger: Logger;
+  metrics: CollectorMetrics;
+  registry: Registry;
+  readiness: ReadinessCheck;
+  now?: () => Date;
+}
+
+/** The paths of Segment's HTTP API, and the one-letter ones analytics.js uses. */
+export const ENDPOINTS: Record<string, Endpoint> = {
+  batch: 'batch',
+  b: 'batch',
+  import: 'batch',
+  track: 'track',
+  t: 'track',
+  identify: 'identify',
+  i: 'identify',
+  page: 'page',
+  p: 'page',
+  screen: 'screen',
+  s: 'screen',
+  group: 'group',
+  g: 'group',
+  alias: 'alias',
+  a: 'alias',
+};
+
+const SINGLE_EVENT_OVERHEAD = 1024;
+
+export async function buildCollectorServer(deps: CollectorServerDeps): Promise<FastifyInstance> {
+  const { config, metrics, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Routes read bodies themselves; this only bounds what fastify buffers elsewhere.
+    bodyLimit: config.limits.maxBatchBytes,
+    return503OnClosing: true,
+    requestIdHeader: 'x-request-id',
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    methods: ['POST', 'GET', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Content-Encoding', 'X-Request-Id'],
+    maxAge: 86_400,
+  });
+
+  // Bodies are parsed as JSON whatever the Content-Type: analytics.js sends
+  // text/plain to avoid CORS preflights, other SDKs send form headers.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request, payload, done) => {
+    const batch = request.url.startsWith('/v1/b') || request.url.startsWith('/v1/import');
+    const maxBytes = batch ? config.limits.maxBatchBytes : config.limits.maxEventBytes + SINGLE_EVENT_OVERHEAD;
+    readBody(payload, request.headers['content-encoding'], {
+      maxBytes,
+      maxDecompressedBytes: Math.max(maxBytes, config.limits.maxDecompressedBytes),
+    }).then(
+      (buf) => done(null, buf),
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err)), undefined),
+    );
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof BodyError) {
+      metrics.events.inc({ outcome: 'rejected', reason: err.code });
+      if (err.status === 413) void reply.header('connection', 'close');
+      return reply.code(err.status).send({ success: false, error: err.code, reason: err.message });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return reply.code(status).send({ success: false, error: 'bad_request', reason: errorMessage(err) });
+    }
+    logger.error({ err: errorMessage(err), route: routeOf(request.url) }, 'unexpected error');
+    return reply.code(500).send({ success: false, error: 'internal', reason: 'unexpected error; see the logs' });
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = routeOf(request.url);
+    metrics.httpRequests.inc({ route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    done();
+  });
+
+  for (const path of ['/metrics', '/healthz', '/readyz']) {
+    app.get(path, async (request, reply) => {
+      const res = await handleOpsRequest(request.url, deps);
+      return reply.code(res.status).type(res.contentType).send(res.body);
+    });
+  }
+
+  app.post<{ Params: { endpoint: string } }>('/v1/:endpoint', async (request, reply) => {
+    const endpoint = ENDPOINTS[request.params.endpoint];
+    if (!endpoint) {
+      return reply.code(404).send({
+        success: false,
+        error: 'unknown_endpoint',
+        reason: `POST /v1/${request.params.endpoint} is not an endpoint; use /v1/batch, /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group or /v1/alias`,
+      });
+    }
+    const receivedAt = now();
+    const body = parseJsonBody(request.body as Buffer);
+    const key = writeKeyFromAuthorization(request.headers.authorization) ?? writeKeyFromBody(body);
+    const sourceId = key === undefined ? undefined : deps.keys.resolve(key);
+    if (sourceId === undefined) {
+      return reply.code(401).send({
+        success: false,
+        error: 'unauthorized',
+        reason:
+          key === undefined
+            ? 'no write key: send it as the Basic auth user name or as "writeKey" in the body'
+            : 'unknown write key',
+      });
+    }
+    const prepared = prepareEvents(body, endpoint, {
+      receivedAt,
+      sourceId,
+      maxEventBytes: config.limits.maxEventBytes,
+    });
+    if (prepared.messages.length > 0) {
+      try {
+        await deps.sink.send(deps.topic, prepared.messages);
+      } catch (err) {
+        metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, prepared.messages.length);
+        return unavailable(reply, err);
+      }
+      metrics.events.inc({ outcome: 'accepted', reason: '' }, prepared.messages.length);
+    }
+    if (prepared.rejected.length === 0) return reply.code(200).send({ success: true });
+    // Counted per event (its first problem), not per problem.
+    const firstProblem = new Map<number | null, string>();
+    for (const r of prepared.rejected) if (!firstProblem.has(r.index)) firstProblem.set(r.index, r.code);
+    for (const code of firstProblem.values()) metrics.events.inc({ outcome: 'rejected', reason: code });
+    return reply.code(400).send({
+      success: false,
+      error: 'invalid_events',
+      accepted: prepared.messages.length,
+      rejected: prepared.rejected,
+    });
+  });
+
+  return app;
+}
+
+function unavailable(reply: FastifyReply, err: unknown) {
+  void reply.header('retry-after', '1');
+  if (err instanceof ProducerBackpressureError) {
+    return reply.code(429).send({ success: false, error: 'overloaded', reason: err.message });
+  }
+  const reason = err instanceof KafkaUnavailableError ? err.message : errorMessage(err);
+  return reply.code(503).send({
+    success: false,
+    error: 'unavailable',
+    reason: `${reason}; the events were not acknowledged, send them again (the same messageId is stored once)`,
+  });
+}
+
+function routeOf(url: string): string {
+  const path = url.split('?')[0] ?? url;
+  if (path.startsWith('/v1/')) {
+    const endpoint = ENDPOINTS[path.slice(4)];
+    return endpoint ? `/v1/${endpoint}` : 'other';
+  }
+  return path === '/metrics' || path === '/healthz' || path === '/readyz' ? path : 'other';
+}
+

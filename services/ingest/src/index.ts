@@ -1,0 +1,121 @@
+import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
+import {
+  type Logger,
+  createLogger,
+  createMetricsRegistry,
+  errorMessage,
+  onceClose,
+  startOpsServer,
+} from '@pulse/common';
+import { BatchingProducer, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import type { Registry } from 'prom-client';
+import type { IngestConfig } from './config.js';
+import { type EventInserter, clickhouseEventInserter } from './event-inserter.js';
+import { IngestConsumer } from './ingest-consumer.js';
+import { createIngestMetrics } from './metrics.js';
+
+export { ingestConfigFromEnv, type IngestConfig } from './config.js';
+export { classifyRecord } from './classify.js';
+export {
+  clickhouseEventInserter,
+  type EventInserter,
+  InsertUnavailableError,
+  RowsRejectedError,
+} from './event-inserter.js';
+
+export interface Ingest {
+  registry: Registry;
+  consumer: IngestConsumer;
+  metricsPort: number | undefined;
+  close(): Promise<void>;
+}
+
+export interface IngestDeps {
+  logger?: Logger;
+  registry?: Registry;
+  /** A shared client; in embedded mode one process owns the chdb data directory. */
+  clickhouse?: ClickHouseClient;
+  /** Wraps the inserter, e.g. to inject failures in fault tests. */
+  wrapInserter?: (inserter: EventInserter) => EventInserter;
+  /** Serve /metrics, /healthz, /readyz on config.metricsPort (default true). */
+  opsServer?: boolean;
+}
+
+/**
+ * Starts ingest: applies the ClickHouse migrations, then consumes the events
+ * topic into the events table. Closing stops fetching, inserts and commits
+ * what was consumed, and leaves the consumer group.
+ */
+export async function start(config: IngestConfig, deps: IngestDeps = {}): Promise<Ingest> {
+  const logger = deps.logger ?? createLogger({ service: 'ingest', level: config.logLevel });
+  const registry = deps.registry ?? createMetricsRegistry('ingest');
+  const metrics = createIngestMetrics(registry);
+  const ownsClickHouse = deps.clickhouse === undefined;
+  const clickhouse = deps.clickhouse ?? createClickHouse(config.clickhouse);
+  const { applied } = await migrate(clickhouse, config.clickhouse.database);
+  if (applied.length > 0) logger.info({ applied }, 'ClickHouse migrations applied');
+
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
+  const topics = topicNames(config.kafka.topicPrefix);
+  await ensureTopics(kafka, topicCatalogue(config.kafka.topicPrefix));
+  const producer = new BatchingProducer({
+    kafka,
+    logger,
+    maxPendingBytes: 256 * 1024 * 1024,
+    maxBatchMessages: 10_000,
+    sendTimeoutMs: 10_000,
+  });
+  await producer.connect();
+
+  const base = clickhouseEventInserter(clickhouse, `${config.clickhouse.database}.events`);
+  const consumer = new IngestConsumer({
+    consumer: kafka.consumer({
+      groupId: config.kafka.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      maxBytes: 16 * 1024 * 1024,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+    }),
+    topic: topics.events,
+    deadLetterTopic: topics.deadLetters,
+    producer,
+    inserter: deps.wrapInserter ? deps.wrapInserter(base) : base,
+    logger,
+    metrics,
+    batchRows: config.batchRows,
+    flushIntervalMs: config.flushIntervalMs,
+    dedupWindow: config.dedupWindow,
+  });
+  await consumer.run();
+
+  const ops =
+    (deps.opsServer ?? true)
+      ? await startOpsServer({
+          port: config.metricsPort,
+          registry,
+          readiness: async () => {
+            const reasons: string[] = [];
+            const d = consumer.degraded;
+            if (d.degraded) reasons.push(d.reason);
+            const ping = await clickhouse.ping().catch((err: unknown) => ({ success: false, error: err }));
+            if (!ping.success) reasons.push(`ClickHouse unreachable: ${errorMessage('error' in ping ? ping.error : '')}`);
+            if (!producer.ready) reasons.push(`Kafka producer ${producer.status.state}`);
+            return { ready: reasons.length === 0, reasons };
+          },
+        })
+      : undefined;
+  logger.info({ topic: topics.events, groupId: config.kafka.groupId, metricsPort: ops?.port }, 'ingest running');
+
+  const close = onceClose(
+    [
+      ['ops server', () => ops?.close()],
+      ['consumer', () => consumer.close()],
+      ['dead-letter producer', () => producer.close()],
+      ['clickhouse', () => (ownsClickHouse ? clickhouse.close() : undefined)],
+    ],
+    logger,
+  );
+  return { registry, consumer, metricsPort: ops?.port, close };
+}

@@ -1,0 +1,269 @@
+import { type Logger, backoffMs, errorMessage, sleep } from '@pulse/common';
+import { type BatchingProducer, deadLetterMessage } from '@pulse/kafka';
+import type { Problem } from '@pulse/events';
+import type { Consumer, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
+import { classifyRecord } from './classify.js';
+import { DedupWindow } from './dedup-window.js';
+import { type EventInserter, RowsRejectedError } from './event-inserter.js';
+import type { IngestMetrics } from './metrics.js';
+
+export interface IngestConsumerOptions {
+  consumer: Consumer;
+  topic: string;
+  deadLetterTopic: string;
+  producer: BatchingProducer;
+  inserter: EventInserter;
+  logger: Logger;
+  metrics: IngestMetrics;
+  batchRows: number;
+  flushIntervalMs: number;
+  dedupWindow: number;
+}
+
+interface RowSource {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  timestamp: string;
+}
+
+/** What has been consumed since the last insert: rows, dead letters and the offsets they reach. */
+class Pending {
+  rows: string[] = [];
+  sources: RowSource[] = [];
+  messageIds: string[] = [];
+  deadLetters: Message[] = [];
+  deadLetterReasons: string[] = [];
+  nextOffsets = new Map<number, string>();
+  firstAt = 0;
+
+  get empty(): boolean {
+    return this.rows.length === 0 && this.deadLetters.length === 0 && this.nextOffsets.size === 0;
+  }
+}
+
+class Aborted extends Error {}
+
+const HEARTBEAT_EVERY_MS = 3000;
+
+/**
+ * Kafka → ClickHouse. Records from all partitions accumulate until
+ * `batchRows` rows or `flushIntervalMs` have passed; then dead letters are
+ * produced, rows inserted and only after both the offsets committed. While
+ * ClickHouse is down the insert is retried with backoff and consumption
+ * waits (heartbeating), so memory stays at one batch and nothing is lost.
+ */
+export class IngestConsumer {
+  private pending = new Pending();
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly dedup: DedupWindow;
+  private readonly stop = new AbortController();
+  private retrying = false;
+  private lastInsertError = '';
+
+  constructor(private readonly o: IngestConsumerOptions) {
+    this.dedup = new DedupWindow(o.dedupWindow);
+  }
+
+  async run(): Promise<void> {
+    await this.o.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
+    await this.o.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.timer = setInterval(() => this.flushIfDue(), Math.max(10, Math.floor(this.o.flushIntervalMs / 4)));
+  }
+
+  /** True while inserts fail and are being retried. */
+  get degraded(): { degraded: boolean; reason: string } {
+    return { degraded: this.retrying, reason: this.lastInsertError };
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.stop.signal.aborted) return;
+      this.take(batch.partition, message);
+      resolveOffset(message.offset);
+    }
+    if (this.pending.rows.length >= this.o.batchRows) await this.flushWithHeartbeat(heartbeat);
+  }
+
+  private take(partition: number, message: KafkaMessage): void {
+    const p = this.pending;
+    if (p.empty) p.firstAt = Date.now();
+    p.nextOffsets.set(partition, String(BigInt(message.offset) + 1n));
+    const result = classifyRecord(message.value, message.timestamp);
+    if (result.kind === 'dead_letter') {
+      this.addDeadLetter(partition, message, result.reasonCode, result.problems);
+      return;
+    }
+    if (this.dedup.seen(result.messageId)) {
+      this.o.metrics.records.inc({ outcome: 'duplicate' });
+      return;
+    }
+    this.o.metrics.records.inc({ outcome: 'row' });
+    p.rows.push(result.row);
+    p.messageIds.push(result.messageId);
+    p.sources.push({ partition, offset: message.offset, key: message.key, timestamp: message.timestamp });
+    this.o.metrics.bufferedRows.set(p.rows.length);
+  }
+
+  private addDeadLetter(partition: number, m: KafkaMessage, reasonCode: string, problems: Problem[]): void {
+    this.o.metrics.records.inc({ outcome: 'dead_letter' });
+    this.pending.deadLetterReasons.push(reasonCode);
+    this.pending.deadLetters.push(
+      deadLetterMessage({
+        reasonCode,
+        problems,
+        topic: this.o.topic,
+        partition,
+        offset: m.offset,
+        key: m.key,
+        timestamp: m.timestamp,
+        value: m.value,
+        service: 'ingest',
+      }),
+    );
+  }
+
+  private flushIfDue(): void {
+    const p = this.pending;
+    if (this.flushing || p.empty || Date.now() - p.firstAt < this.o.flushIntervalMs) return;
+    void this.flush().catch(() => undefined);
+  }
+
+  private async flushWithHeartbeat(heartbeat: () => Promise<void>): Promise<void> {
+    const done = this.flush();
+    let finished = false;
+    void done.finally(() => {
+      finished = true;
+    });
+    while (!finished) {
+      await Promise.race([done.catch(() => undefined), sleep(HEARTBEAT_EVERY_MS)]);
+      if (!finished) await heartbeat().catch(() => undefined);
+    }
+    await done.catch((err: unknown) => {
+      if (!(err instanceof Aborted)) throw err;
+    });
+  }
+
+  /** Runs one flush at a time; a caller arriving during one waits for it, then flushes what is new. */
+  flush(): Promise<void> {
+    const run = async (): Promise<void> => {
+      while (this.flushing) await this.flushing.catch(() => undefined);
+      if (this.pending.empty) return;
+      const batch = this.pending;
+      this.pending = new Pending();
+      this.o.metrics.bufferedRows.set(0);
+      this.flushing = this.write(batch).finally(() => {
+        this.flushing = undefined;
+      });
+      return this.flushing;
+    };
+    return run();
+  }
+
+  private async write(batch: Pending): Promise<void> {
+    await this.insertRows(batch, batch.rows, batch.sources, batch.messageIds);
+    if (batch.deadLetters.length > 0) {
+      await this.retry('dead-letter produce', () => this.o.producer.send(this.o.deadLetterTopic, batch.deadLetters));
+      for (const reason of batch.deadLetterReasons) this.o.metrics.deadLetters.inc({ reason });
+    }
+    await this.commit(batch.nextOffsets);
+  }
+
+  /** Inserts rows; rows ClickHouse refuses are found by halving and become dead letters of `batch`. */
+  private async insertRows(batch: Pending, rows: string[], sources: RowSource[], ids: string[]): Promise<void> {
+    if (rows.length === 0) return;
+    const started = performance.now();
+    try {
+      await this.retry('ClickHouse insert', () => this.o.inserter.insert(rows));
+      this.o.metrics.insertDuration.observe((performance.now() - started) / 1000);
+      this.o.metrics.insertRows.inc(rows.length);
+      this.o.metrics.batchRows.observe(rows.length);
+    } catch (err) {
+      if (!(err instanceof RowsRejectedError)) throw err;
+      this.o.metrics.insertFailures.inc({ kind: 'rejected' });
+      if (rows.length === 1) {
+        const source = sources[0]!;
+        this.dedup.forget(ids[0]!);
+        batch.deadLetterReasons.push('clickhouse_rejected');
+        batch.deadLetters.push(
+          deadLetterMessage({
+            reasonCode: 'clickhouse_rejected',
+            problems: [{ path: '', code: 'format', reason: err.message }],
+            topic: this.o.topic,
+            partition: source.partition,
+            offset: source.offset,
+            key: source.key,
+            timestamp: source.timestamp,
+            value: Buffer.from(rows[0]!),
+            service: 'ingest',
+          }),
+        );
+        return;
+      }
+      const mid = rows.length >> 1;
+      await this.insertRows(batch, rows.slice(0, mid), sources.slice(0, mid), ids.slice(0, mid));
+      await this.insertRows(batch, rows.slice(mid), sources.slice(mid), ids.slice(mid));
+    }
+  }
+
+  /** Retries retriable failures with backoff until they succeed or the consumer closes. */
+  private async retry(what: string, fn: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fn();
+        if (attempt > 0) this.o.logger.info({ what, attempt }, 'recovered');
+        this.retrying = false;
+        return;
+      } catch (err) {
+        if (err instanceof RowsRejectedError) throw err;
+        this.retrying = true;
+        this.lastInsertError = `${what} failed: ${errorMessage(err)}`;
+        if (what === 'ClickHouse insert') this.o.metrics.insertFailures.inc({ kind: 'unavailable' });
+        this.o.logger.warn({ what, attempt, err: errorMessage(err) }, 'failed; retrying');
+        if (this.stop.signal.aborted) throw new Aborted(`${what} abandoned at shutdown`);
+        await sleep(backoffMs(attempt, 200, 10_000), this.stop.signal);
+        if (this.stop.signal.aborted) throw new Aborted(`${what} abandoned at shutdown`);
+      }
+    }
+  }
+
+  private async commit(offsets: Map<number, string>): Promise<void> {
+    if (offsets.size === 0) return;
+    try {
+      await this.o.consumer.commitOffsets(
+        [...offsets].map(([partition, offset]) => ({ topic: this.o.topic, partition, offset })),
+      );
+    } catch (err) {
+      // The rows are stored; after a rebalance the records are consumed again
+      // and folded by messageId, so a failed commit costs work, not data.
+      this.o.metrics.commitFailures.inc();
+      this.o.logger.warn({ err: errorMessage(err) }, 'offset commit failed after insert');
+    }
+  }
+
+  /**
+   * Stops fetching, writes and commits what was consumed, then leaves the
+   * group. If ClickHouse is down, `abandonAfterMs` bounds the wait: the
+   * uncommitted records are consumed again after restart.
+   */
+  async close(abandonAfterMs = 10_000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.o.consumer.pause([{ topic: this.o.topic }]);
+    const abandon = setTimeout(() => this.stop.abort(), abandonAfterMs);
+    try {
+      await this.flush();
+    } catch (err) {
+      this.o.logger.warn({ err: errorMessage(err) }, 'final flush not completed; records will be consumed again');
+    } finally {
+      clearTimeout(abandon);
+      this.stop.abort();
+    }
+    await this.o.consumer.disconnect();
+  }
+}
