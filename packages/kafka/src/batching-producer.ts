@@ -1,5 +1,5 @@
 import { errorMessage, sleep, backoffMs } from '@pulse/common';
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaUnavailableError, ProducerBackpressureError } from './errors.js';
 
@@ -163,6 +163,7 @@ export class BatchingProducer {
           idempotent: true,
           maxInFlightRequests: 1,
           allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
           // Bounded, so a dead broker turns into a 503 within seconds; the
           // producer is replaced after a failure, so idempotence stays sound.
           retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },

@@ -29,7 +29,10 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
-        kafkaLogger[PINO_LEVEL[level] ?? 'info']({ namespace, ...extra }, message);
+        // Known and handled: BatchingProducer bounds retries on purpose and
+        // replaces the producer after a failure.
+        const expected = message.startsWith('Limiting retries for the idempotent producer');
+        kafkaLogger[expected ? 'debug' : (PINO_LEVEL[level] ?? 'info')]({ namespace, ...extra }, message);
       },
   });
 }

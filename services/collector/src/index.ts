@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { CollectorConfig } from './config.js';
 import { createCollectorMetrics } from './metrics.js';
 import { buildCollectorServer } from './server.js';
+import type { Rejection } from './prepare.js';
 import { WriteKeyStore } from './write-keys.js';
 
 export { collectorConfigFromEnv, type CollectorConfig, type WriteKey } from './config.js';
@@ -23,6 +24,7 @@ export interface Collector {
 export interface CollectorDeps {
   logger?: Logger;
   registry?: Registry;
+  onRejected?: (rejections: Rejection[]) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function start(config: CollectorConfig, deps: CollectorDeps = {}): 
     logger,
     metrics,
     registry,
+    ...(deps.onRejected ? { onRejected: deps.onRejected } : {}),
     readiness: () => {
       const s = producer.status;
       return s.state === 'ready'

@@ -1,13 +1,13 @@
 import cors from '@fastify/cors';
 import { type Logger, type ReadinessCheck, errorMessage, handleOpsRequest } from '@pulse/common';
 import { KafkaUnavailableError, ProducerBackpressureError } from '@pulse/kafka';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { BodyError, parseJsonBody, readBody } from './body.js';
 import type { CollectorConfig } from './config.js';
 import type { CollectorMetrics } from './metrics.js';
-import { type Endpoint, prepareEvents, writeKeyFromBody } from './prepare.js';
+import { type Endpoint, type Rejection, prepareEvents, writeKeyFromBody } from './prepare.js';
 import { type WriteKeyStore, writeKeyFromAuthorization } from './write-keys.js';
 
 /** Where accepted events go; the BatchingProducer in production. */
@@ -25,6 +25,8 @@ export interface CollectorServerDeps {
   registry: Registry;
   readiness: ReadinessCheck;
   now?: () => Date;
+  /** Sees every refused event (the demo explains its rejections with it). */
+  onRejected?: (rejections: Rejection[]) => void;
 }
 
 /** The paths of Segment's HTTP API, and the one-letter ones analytics.js uses. */
@@ -52,8 +54,8 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
   const { config, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request logs at 20,000 events/s would drown the rest; errors are logged below.
+    logger: false,
     // Routes read bodies themselves; this only bounds what fastify buffers elsewhere.
     bodyLimit: config.limits.maxBatchBytes,
     return503OnClosing: true,
@@ -151,6 +153,7 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     const firstProblem = new Map<number | null, string>();
     for (const r of prepared.rejected) if (!firstProblem.has(r.index)) firstProblem.set(r.index, r.code);
     for (const code of firstProblem.values()) metrics.events.inc({ outcome: 'rejected', reason: code });
+    deps.onRejected?.(prepared.rejected);
     return reply.code(400).send({
       success: false,
       error: 'invalid_events',

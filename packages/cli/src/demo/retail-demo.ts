@@ -1,0 +1,169 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { queryRows } from '@pulse/clickhouse';
+import { createLogger } from '@pulse/common';
+import { type SegmentCall, mapOnlineRetail, readOnlineRetail } from '@pulse/datasets';
+import { createKafka, topicNames } from '@pulse/kafka';
+import type { Kafka } from 'kafkajs';
+import { startPipeline } from '../pipeline.js';
+import { Progress } from '../progress.js';
+import { RejectionTally } from '../rejections.js';
+import { replayCalls } from '../replay/replay-calls.js';
+import { waitForConsumer } from '../wait-for-ingest.js';
+import { resetDemo } from './reset.js';
+
+export interface DemoOptions {
+  env: Record<string, string | undefined>;
+  speed: number;
+  /** Stop after this many calls (0: the whole data set). */
+  limit: number;
+  dataDir?: string;
+  summaryPath: string;
+}
+
+export interface DemoSummary {
+  sent: number;
+  accepted: number;
+  rejected: number;
+  stored: number;
+  dead_letters: number;
+  rejected_reasons: Record<string, number>;
+  seconds: number;
+  [more: string]: unknown;
+}
+
+/** Demo defaults: a topic prefix, group and data directory of its own, so it never touches other data. */
+export function demoEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    KAFKA_TOPIC_PREFIX: 'pulse-demo',
+    INGEST_GROUP_ID: 'pulse-demo-ingest',
+    CHDB_PATH: '.pulse/demo/chdb',
+    COLLECTOR_PORT: '0',
+    INGEST_METRICS_PORT: '0',
+    PULSE_WRITE_KEYS: 'pulse-demo-key:demo',
+    INGEST_LOG_LEVEL: 'warn',
+    COLLECTOR_LOG_LEVEL: 'warn',
+    ...env,
+  };
+}
+
+/**
+ * The whole pipeline over real data: Online Retail replayed through the
+ * real Segment client into the collector, Kafka, ingest and ClickHouse, then
+ * counted where it landed.
+ */
+export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> {
+  const started = performance.now();
+  const env = demoEnv(options.env);
+  const logger = createLogger({ service: 'demo', level: 'warn' });
+  const prefix = env['KAFKA_TOPIC_PREFIX']!;
+  const groupId = env['INGEST_GROUP_ID']!;
+  const kafka = createKafka({ brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'pulse-demo' }, logger);
+  if (!env['CLICKHOUSE_URL']) {
+    await resetDemo(kafka, { topicPrefix: prefix, groupIds: [groupId], chdbPath: env['CHDB_PATH']! });
+  }
+
+  const tally = new RejectionTally();
+  const pipeline = await startPipeline({
+    env,
+    services: ['collector', 'ingest'],
+    logger,
+    onRejected: (r) => tally.add(r),
+  });
+  try {
+    const { calls, notSent, callCount } = await loadRetailCalls(options);
+    say(`Online Retail: ${callCount} Segment calls from 541,909 invoice lines; replaying at ${options.speed}x`);
+    const progress = new Progress('replay', callCount);
+    const replay = await replayCalls(calls, {
+      url: pipeline.collector!.url,
+      writeKey: 'pulse-demo-key',
+      speed: options.speed,
+      onProgress: (n) => progress.update(n),
+    });
+    progress.update(replay.sent);
+    progress.done();
+
+    const topics = topicNames(prefix);
+    await waitForConsumer(kafka, groupId, topics.events, { timeoutMs: 120_000 });
+    const accepted = await counterValue(pipeline, 'accepted');
+    // Events the Segment client refused to send (over 32 KB) never reached the collector.
+    const clientRefused = replay.sent - accepted - tally.total;
+    if (clientRefused > 0) {
+      const reasons = [...replay.failed.keys()].filter((m) => !m.startsWith('['));
+      tally.count(`(client): ${reasons[0] ?? 'not delivered'}`, reasons.join('; '), clientRefused);
+    }
+    const ch = pipeline.clickhouse!;
+    const db = pipeline.config.ingest.clickhouse.database;
+    const [stored] = await queryRows<{ n: string }>(ch, `SELECT count() AS n FROM ${db}.events FINAL`);
+    const byEvent = await queryRows<{ type: string; event: string; n: string }>(
+      ch,
+      `SELECT type, event, count() AS n FROM ${db}.events FINAL GROUP BY type, event ORDER BY n DESC`,
+    );
+    const [orders] = await queryRows<{ customers: string; guests: string; revenue: number; refunds: number }>(
+      ch,
+      `SELECT uniqExactIf(user_id, user_id != '') AS customers, uniqExactIf(anonymous_id, user_id = '') AS guests,
+              round(sumIf(revenue, event = 'Order Completed'), 2) AS revenue,
+              round(sumIf(total, event = 'Order Refunded'), 2) AS refunds
+       FROM ${db}.events FINAL WHERE type = 'track'`,
+    );
+    const deadLetters = await topicSize(kafka, topics.deadLetters);
+    const summary: DemoSummary = {
+      sent: replay.sent,
+      accepted,
+      rejected: tally.total,
+      stored: Number(stored?.n ?? 0),
+      dead_letters: deadLetters,
+      rejected_reasons: tally.toJSON(),
+      seconds: round((performance.now() - started) / 1000),
+      rejection_examples: Object.fromEntries(tally.examples),
+      source_rows_not_sent: notSent,
+      stored_by_event: Object.fromEntries(byEvent.map((r) => [r.type === 'track' ? r.event : r.type, Number(r.n)])),
+      customers: Number(orders?.customers ?? 0),
+      guest_checkouts: Number(orders?.guests ?? 0),
+      revenue_gbp: orders?.revenue ?? 0,
+      refunded_gbp: orders?.refunds ?? 0,
+      replay_events_per_s: round(replay.sent / replay.seconds),
+    };
+    mkdirSync(dirname(options.summaryPath), { recursive: true });
+    writeFileSync(options.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  } finally {
+    await pipeline.close();
+  }
+}
+
+async function loadRetailCalls(options: DemoOptions) {
+  const calls: SegmentCall[] = [];
+  const notSent: Record<string, number> = {};
+  for await (const item of mapOnlineRetail(readOnlineRetail(options.dataDir ? { dataDir: options.dataDir } : {}))) {
+    if (item.kind === 'not_sent') notSent[item.reason] = (notSent[item.reason] ?? 0) + item.lines.length;
+    else if (options.limit === 0 || calls.length < options.limit) calls.push(item.call);
+  }
+  return { calls, notSent, callCount: calls.length };
+}
+
+async function counterValue(pipeline: Awaited<ReturnType<typeof startPipeline>>, outcome: string): Promise<number> {
+  const metric = await pipeline.collector!.registry.getSingleMetric('pulse_collector_events_total')?.get();
+  return (metric?.values ?? []).filter((v) => v.labels['outcome'] === outcome).reduce((s, v) => s + v.value, 0);
+}
+
+async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+

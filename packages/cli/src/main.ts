@@ -1,0 +1,19 @@
+import { PulseError } from '@pulse/common';
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerReplay } from './commands/replay.js';
+import { registerStart } from './commands/start.js';
+import { registerTopics } from './commands/topics.js';
+
+const program = new Command('pulse').description('Pulse: real-time marketing data pipeline').showHelpAfterError();
+registerStart(program);
+registerTopics(program);
+registerReplay(program);
+registerDemo(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  // Expected failures (bad configuration, missing data, unreachable Kafka) get their message, not a stack.
+  if (err instanceof PulseError) process.stderr.write(`pulse: ${err.message} [${err.code}]\n`);
+  else process.stderr.write(`pulse: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
