@@ -1,5 +1,6 @@
 import { PulseError } from '@pulse/common';
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReplay } from './commands/replay.js';
 import { registerStart } from './commands/start.js';
@@ -10,6 +11,7 @@ registerStart(program);
 registerTopics(program);
 registerReplay(program);
 registerDemo(program);
+registerBench(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (bad configuration, missing data, unreachable Kafka) get their message, not a stack.

@@ -1,3 +1,4 @@
+import { sleep } from '@pulse/common';
 import type { Kafka } from 'kafkajs';
 import type { TopicSpec } from './topics.js';
 
@@ -67,5 +68,28 @@ export async function consumerLag(kafka: Kafka, groupId: string, topic: string):
     });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until a consumer group has committed everything in a topic. Ingest
+ * commits only after its insert, so lag 0 means every record is in
+ * ClickHouse (or in the dead-letter topic).
+ */
+export async function waitForConsumer(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  options: { timeoutMs: number; onLag?: (lag: number) => void },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const lag = (await consumerLag(kafka, groupId, topic)).reduce((sum, p) => sum + p.lag, 0);
+    options.onLag?.(lag);
+    if (lag === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`consumer group ${groupId} still has ${lag} records to process on ${topic} after ${options.timeoutMs} ms`);
+    }
+    await sleep(250);
   }
 }

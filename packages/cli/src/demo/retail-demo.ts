@@ -3,13 +3,12 @@ import { dirname } from 'node:path';
 import { queryRows } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
 import { type SegmentCall, mapOnlineRetail, readOnlineRetail } from '@pulse/datasets';
-import { createKafka, topicNames } from '@pulse/kafka';
+import { createKafka, topicNames, waitForConsumer } from '@pulse/kafka';
 import type { Kafka } from 'kafkajs';
 import { startPipeline } from '../pipeline.js';
 import { Progress } from '../progress.js';
 import { RejectionTally } from '../rejections.js';
 import { replayCalls } from '../replay/replay-calls.js';
-import { waitForConsumer } from '../wait-for-ingest.js';
 import { resetDemo } from './reset.js';
 
 export interface DemoOptions {

@@ -1,0 +1,64 @@
+import { createLogger } from '@pulse/common';
+import { createKafka } from '@pulse/kafka';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { BROKERS, uniqueName } from './ids.js';
+
+export function testKafka(brokers = BROKERS): Kafka {
+  return createKafka({ brokers, clientId: 'pulse-test' }, createLogger({ service: 'test', level: 'error' }));
+}
+
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  message: KafkaMessage;
+}
+
+/** Every message currently in a topic, read with a throwaway consumer group. */
+export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const expected = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  const out: ReadMessage[] = [];
+  if (expected === 0) return out;
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`read ${out.length} of ${expected} messages from ${topic}`)),
+      timeoutMs,
+    );
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        out.push({
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+          message,
+        });
+        if (out.length >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return out;
+}
+
+export async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
