@@ -29,7 +29,11 @@ export function readBody(raw: Readable, encoding: string | undefined, limits: Bo
   if (enc !== 'identity' && enc !== 'gzip' && enc !== 'deflate') {
     raw.resume();
     return Promise.reject(
-      new BodyError(415, 'PULSE_BODY_ENCODING', `Content-Encoding "${enc}" is not supported; send gzip or none`),
+      new BodyError(
+        415,
+        'PULSE_BODY_ENCODING',
+        `Content-Encoding "${enc}" is not supported; send gzip or none`,
+      ),
     );
   }
   const max = enc === 'identity' ? limits.maxBytes : limits.maxDecompressedBytes;
@@ -81,14 +85,19 @@ export function readBody(raw: Readable, encoding: string | undefined, limits: Bo
 }
 
 function tooLarge(limit: number): BodyError {
-  return new BodyError(413, 'PULSE_BODY_TOO_LARGE', `request body is larger than ${limit} bytes; send smaller batches`);
+  return new BodyError(
+    413,
+    'PULSE_BODY_TOO_LARGE',
+    `request body is larger than ${limit} bytes; send smaller batches`,
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses the body as JSON whatever the Content-Type says: real SDKs send text/plain or form headers. */
 export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw new BodyError(400, 'PULSE_BODY_EMPTY', 'request body is empty; send a JSON object');
+  if (body.length === 0)
+    throw new BodyError(400, 'PULSE_BODY_EMPTY', 'request body is empty; send a JSON object');
   let text: string;
   try {
     text = utf8.decode(body);
@@ -98,6 +107,10 @@ export function parseJsonBody(body: Buffer): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BodyError(400, 'PULSE_BODY_NOT_JSON', `request body is not valid JSON: ${(err as Error).message}`);
+    throw new BodyError(
+      400,
+      'PULSE_BODY_NOT_JSON',
+      `request body is not valid JSON: ${(err as Error).message}`,
+    );
   }
 }

@@ -13,7 +13,13 @@ export interface CollectorConfig {
   logLevel: z.infer<typeof logLevelSchema>;
   /** Accepted write keys and the source each one identifies. */
   writeKeys: WriteKey[];
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string; sendTimeoutMs: number; maxPendingBytes: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    topicPrefix: string;
+    sendTimeoutMs: number;
+    maxPendingBytes: number;
+  };
   limits: { maxEventBytes: number; maxBatchBytes: number; maxDecompressedBytes: number };
   corsOrigins: string[];
   /** Whether to create the Kafka topics at start (off where operators manage topics). */
@@ -25,9 +31,13 @@ const writeKeysSchema = z
   .default('pulse-demo-key:demo')
   .transform((v, ctx) => {
     const keys: WriteKey[] = [];
-    for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const [key, sourceId] = entry.split(':');
-      if (!key || !sourceId) {
+    for (const entry of v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const [key, sourceId, ...rest] = entry.split(':');
+      // A key cannot hold ':' (Basic auth would cut it there), so a third part is a typo, not part of the id.
+      if (!key || !sourceId || rest.length > 0) {
         ctx.addIssue({ code: 'custom', message: `entry "${entry}" must be written as key:sourceId` });
         continue;
       }
@@ -42,7 +52,10 @@ const schema = z.object({
   COLLECTOR_LOG_LEVEL: logLevelSchema,
   PULSE_WRITE_KEYS: writeKeysSchema,
   KAFKA_BROKERS: envList('127.0.0.1:9092'),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]+$/).default('pulse'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .default('pulse'),
   KAFKA_SEND_TIMEOUT_MS: envInt(5000, 100),
   KAFKA_MAX_PENDING_BYTES: envInt(64 * 1024 * 1024, 1024),
   COLLECTOR_MAX_BATCH_BYTES: envInt(LIMITS.maxBatchBytes, 1024),

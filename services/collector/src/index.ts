@@ -1,16 +1,16 @@
-import { type Logger, createLogger, createMetricsRegistry, onceClose } from '@pulse/common';
+import { createLogger, createMetricsRegistry, type Logger, onceClose } from '@pulse/common';
 import { BatchingProducer, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { CollectorConfig } from './config.js';
 import { createCollectorMetrics } from './metrics.js';
-import { buildCollectorServer } from './server.js';
 import type { Rejection } from './prepare.js';
+import { buildCollectorServer } from './server.js';
 import { WriteKeyStore } from './write-keys.js';
 
-export { collectorConfigFromEnv, type CollectorConfig, type WriteKey } from './config.js';
-export { buildCollectorServer, ENDPOINTS, type EventSink } from './server.js';
+export { type CollectorConfig, collectorConfigFromEnv, type WriteKey } from './config.js';
 export { prepareEvents, type Rejection } from './prepare.js';
+export { buildCollectorServer, ENDPOINTS, type EventSink } from './server.js';
 
 export interface Collector {
   app: FastifyInstance;

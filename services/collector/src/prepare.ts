@@ -1,8 +1,8 @@
 import {
   type EventType,
-  type Problem,
   encodeStoredEvent,
   expandBatch,
+  type Problem,
   toStoredEvent,
   validateBatchEnvelope,
   validateEvent,
@@ -39,7 +39,9 @@ export interface PrepareContext {
 export function prepareEvents(body: unknown, endpoint: Endpoint, ctx: PrepareContext): Prepared {
   if (endpoint !== 'batch') {
     const one = prepareOne(body, endpoint, null, ctx);
-    return 'message' in one ? { messages: [one.message], rejected: [] } : { messages: [], rejected: one.rejected };
+    return 'message' in one
+      ? { messages: [one.message], rejected: [] }
+      : { messages: [], rejected: one.rejected };
   }
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) return { messages: [], rejected: envelope.problems.map((p) => rejection(null, p)) };
@@ -59,7 +61,10 @@ function prepareOne(
   index: number | null,
   ctx: PrepareContext,
 ): { message: Message } | { rejected: Rejection[] } {
-  const result = validateEvent(input, { ...(expectedType ? { expectedType } : {}), receivedAt: ctx.receivedAt });
+  const result = validateEvent(input, {
+    ...(expectedType ? { expectedType } : {}),
+    receivedAt: ctx.receivedAt,
+  });
   if (!result.ok) return { rejected: result.problems.map((p) => rejection(index, p)) };
   const stored = toStoredEvent(result.value, { receivedAt: ctx.receivedAt, sourceId: ctx.sourceId });
   const value = encodeStoredEvent(stored);

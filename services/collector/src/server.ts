@@ -1,13 +1,13 @@
 import cors from '@fastify/cors';
-import { type Logger, type ReadinessCheck, errorMessage, handleOpsRequest } from '@pulse/common';
+import { errorMessage, handleOpsRequest, type Logger, type ReadinessCheck } from '@pulse/common';
 import { KafkaUnavailableError, ProducerBackpressureError } from '@pulse/kafka';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { BodyError, parseJsonBody, readBody } from './body.js';
 import type { CollectorConfig } from './config.js';
 import type { CollectorMetrics } from './metrics.js';
-import { type Endpoint, type Rejection, prepareEvents, writeKeyFromBody } from './prepare.js';
+import { type Endpoint, prepareEvents, type Rejection, writeKeyFromBody } from './prepare.js';
 import { type WriteKeyStore, writeKeyFromAuthorization } from './write-keys.js';
 
 /** Where accepted events go; the BatchingProducer in production. */
@@ -49,6 +49,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
 };
 
 const SINGLE_EVENT_OVERHEAD = 1024;
+const DECOMPRESSION_FACTOR = 4;
 
 export async function buildCollectorServer(deps: CollectorServerDeps): Promise<FastifyInstance> {
   const { config, metrics, logger } = deps;
@@ -73,11 +74,15 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
     const batch = request.url.startsWith('/v1/b') || request.url.startsWith('/v1/import');
-    const maxBytes = batch ? config.limits.maxBatchBytes : config.limits.maxEventBytes + SINGLE_EVENT_OVERHEAD;
-    readBody(payload, request.headers['content-encoding'], {
+    const maxBytes = batch
+      ? config.limits.maxBatchBytes
+      : config.limits.maxEventBytes + SINGLE_EVENT_OVERHEAD;
+    // A gzip body may inflate to DECOMPRESSION_FACTOR times its wire limit, never past the configured bound.
+    const maxDecompressedBytes = Math.max(
       maxBytes,
-      maxDecompressedBytes: Math.max(maxBytes, config.limits.maxDecompressedBytes),
-    }).then(
+      Math.min(maxBytes * DECOMPRESSION_FACTOR, config.limits.maxDecompressedBytes),
+    );
+    readBody(payload, request.headers['content-encoding'], { maxBytes, maxDecompressedBytes }).then(
       (buf) => done(null, buf),
       (err: unknown) => done(err instanceof Error ? err : new Error(String(err)), undefined),
     );
@@ -94,7 +99,9 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
       return reply.code(status).send({ success: false, error: 'bad_request', reason: errorMessage(err) });
     }
     logger.error({ err: errorMessage(err), route: routeOf(request.url) }, 'unexpected error');
-    return reply.code(500).send({ success: false, error: 'internal', reason: 'unexpected error; see the logs' });
+    return reply
+      .code(500)
+      .send({ success: false, error: 'internal', reason: 'unexpected error; see the logs' });
   });
 
   app.addHook('onResponse', (request, reply, done) => {
@@ -111,56 +118,68 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     });
   }
 
-  app.post<{ Params: { endpoint: string } }>('/v1/:endpoint', async (request, reply) => {
-    const endpoint = ENDPOINTS[request.params.endpoint];
-    if (!endpoint) {
-      return reply.code(404).send({
-        success: false,
-        error: 'unknown_endpoint',
-        reason: `POST /v1/${request.params.endpoint} is not an endpoint; use /v1/batch, /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group or /v1/alias`,
-      });
-    }
-    const receivedAt = now();
-    const body = parseJsonBody(request.body as Buffer);
-    const key = writeKeyFromAuthorization(request.headers.authorization) ?? writeKeyFromBody(body);
-    const sourceId = key === undefined ? undefined : deps.keys.resolve(key);
-    if (sourceId === undefined) {
-      return reply.code(401).send({
-        success: false,
-        error: 'unauthorized',
-        reason:
-          key === undefined
-            ? 'no write key: send it as the Basic auth user name or as "writeKey" in the body'
-            : 'unknown write key',
-      });
-    }
-    const prepared = prepareEvents(body, endpoint, {
-      receivedAt,
-      sourceId,
-      maxEventBytes: config.limits.maxEventBytes,
-    });
-    if (prepared.messages.length > 0) {
-      try {
-        await deps.sink.send(deps.topic, prepared.messages);
-      } catch (err) {
-        metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, prepared.messages.length);
-        return unavailable(reply, err);
+  // Fastify answers 415 to a malformed Content-Type before any parser runs;
+  // the header means nothing here, so it is dropped before fastify reads it.
+  const ignoreContentType = (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    delete request.headers['content-type'];
+    done();
+  };
+
+  app.post<{ Params: { endpoint: string } }>(
+    '/v1/:endpoint',
+    { onRequest: ignoreContentType },
+    async (request, reply) => {
+      const endpoint = ENDPOINTS[request.params.endpoint];
+      if (!endpoint) {
+        return reply.code(404).send({
+          success: false,
+          error: 'unknown_endpoint',
+          reason: `POST /v1/${request.params.endpoint} is not an endpoint; use /v1/batch, /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group or /v1/alias`,
+        });
       }
-      metrics.events.inc({ outcome: 'accepted', reason: '' }, prepared.messages.length);
-    }
-    if (prepared.rejected.length === 0) return reply.code(200).send({ success: true });
-    // Counted per event (its first problem), not per problem.
-    const firstProblem = new Map<number | null, string>();
-    for (const r of prepared.rejected) if (!firstProblem.has(r.index)) firstProblem.set(r.index, r.code);
-    for (const code of firstProblem.values()) metrics.events.inc({ outcome: 'rejected', reason: code });
-    deps.onRejected?.(prepared.rejected);
-    return reply.code(400).send({
-      success: false,
-      error: 'invalid_events',
-      accepted: prepared.messages.length,
-      rejected: prepared.rejected,
-    });
-  });
+      const receivedAt = now();
+      // Without a Content-Type and a body length fastify skips the parser: the body is then empty.
+      const body = parseJsonBody((request.body as Buffer | undefined) ?? Buffer.alloc(0));
+      const key = writeKeyFromAuthorization(request.headers.authorization) ?? writeKeyFromBody(body);
+      const sourceId = key === undefined ? undefined : deps.keys.resolve(key);
+      if (sourceId === undefined) {
+        return reply.code(401).send({
+          success: false,
+          error: 'unauthorized',
+          reason:
+            key === undefined
+              ? 'no write key: send it as the Basic auth user name or as "writeKey" in the body'
+              : 'unknown write key',
+        });
+      }
+      const prepared = prepareEvents(body, endpoint, {
+        receivedAt,
+        sourceId,
+        maxEventBytes: config.limits.maxEventBytes,
+      });
+      if (prepared.messages.length > 0) {
+        try {
+          await deps.sink.send(deps.topic, prepared.messages);
+        } catch (err) {
+          metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, prepared.messages.length);
+          return unavailable(reply, err);
+        }
+        metrics.events.inc({ outcome: 'accepted', reason: '' }, prepared.messages.length);
+      }
+      if (prepared.rejected.length === 0) return reply.code(200).send({ success: true });
+      // Counted per event (its first problem), not per problem.
+      const firstProblem = new Map<number | null, string>();
+      for (const r of prepared.rejected) if (!firstProblem.has(r.index)) firstProblem.set(r.index, r.code);
+      for (const code of firstProblem.values()) metrics.events.inc({ outcome: 'rejected', reason: code });
+      deps.onRejected?.(prepared.rejected);
+      return reply.code(400).send({
+        success: false,
+        error: 'invalid_events',
+        accepted: prepared.messages.length,
+        rejected: prepared.rejected,
+      });
+    },
+  );
 
   return app;
 }
@@ -186,4 +205,3 @@ function routeOf(url: string): string {
   }
   return path === '/metrics' || path === '/healthz' || path === '/readyz' ? path : 'other';
 }
-
