@@ -1,0 +1,6 @@
+import { randomUUID } from 'node:crypto';
+
+/** Message id for events whose client sent none; the prefix tells them apart from client ids. */
+export function generateId(): string {
+  return 'pulse-' + randomUUID();
+}

@@ -1,0 +1,25 @@
+// @pulse/events: the event contract every Pulse service imports.
+export { type BatchEnvelope, expandBatch, validateBatchEnvelope } from './batch.js';
+export { decodeStoredEvent } from './decode-stored-event.js';
+export {
+  type CartViewedProperties,
+  type CheckoutStartedProperties,
+  ECOMMERCE_EVENTS,
+  type EcommerceEventName,
+  type EcommercePropertiesByEvent,
+  isEcommerceEvent,
+  type OrderCompletedProperties,
+  type OrderRefundedProperties,
+  type Product,
+  type ProductAddedProperties,
+  type ProductRemovedProperties,
+  type ProductViewedProperties,
+  productsOf,
+} from './ecommerce.js';
+export { generateId } from './id.js';
+export { LIMITS } from './limits.js';
+export type { Problem, ProblemCode, Validated } from './problems.js';
+export { encodeStoredEvent, type StoredEvent, type StoredEventMeta, toStoredEvent } from './stored-event.js';
+export { correctTimestamp } from './timestamps.js';
+export { EVENT_TYPES, type EventType, type JsonObject, type JsonValue, type SegmentEvent } from './types.js';
+export { type ValidateOptions, validateEvent } from './validate.js';
