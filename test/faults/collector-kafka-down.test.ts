@@ -6,7 +6,7 @@ import { PrivateBroker } from '../support/broker.js';
 import { collectorTestConfig, startTestCollector } from '../support/collector.js';
 import { getCollector, postCollector } from '../support/http.js';
 import { uniqueName } from '../support/ids.js';
-import { readTopic, testKafka } from '../support/kafka.js';
+import { readStoredEvents, testKafka } from '../support/kafka.js';
 
 // Kafka goes away under load and comes back: the collector answers 503 (never
 // hangs, never 200 for what Kafka did not store) and recovers by itself.
@@ -145,8 +145,8 @@ it('answers 503 while Kafka is down, recovers by itself, and acknowledged only w
     );
 
     const inKafka = new Set(
-      (await readTopic(testKafka(broker.brokers), topicNames(prefix).events)).map(
-        (m) => (JSON.parse(m.value ?? '{}') as { message_id: string }).message_id,
+      (await readStoredEvents(testKafka(broker.brokers), topicNames(prefix).events)).map(
+        (m) => m.event.message_id,
       ),
     );
     const acknowledged = answers.filter((a) => a.status === 200).flatMap((a) => a.ids);

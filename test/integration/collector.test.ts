@@ -1,12 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import type { Collector } from '@pulse/collector';
-import type { StoredEvent } from '@pulse/events';
 import { topicNames } from '@pulse/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCollector } from '../support/collector.js';
 import { getCollector, postCollector } from '../support/http.js';
 import { uniqueName } from '../support/ids.js';
-import { deleteTopics, type ReadMessage, readTopic, testKafka } from '../support/kafka.js';
+import { deleteTopics, type ReadEvent, readStoredEvents, testKafka } from '../support/kafka.js';
 
 // The collector against the shared broker, through a real socket: what it
 // answers 200 to is in Kafka, keyed by user, one user's events in order.
@@ -30,11 +29,8 @@ function track(messageId: string, userId: string, n = 0) {
 }
 
 /** The stored events of the topic whose message id starts with `idPrefix`, with where they are. */
-async function storedWithPrefix(idPrefix: string): Promise<Array<ReadMessage & { event: StoredEvent }>> {
-  const all = await readTopic(kafka, topic);
-  return all
-    .map((m) => ({ ...m, event: JSON.parse(m.value ?? 'null') as StoredEvent }))
-    .filter((m) => m.event.message_id.startsWith(idPrefix));
+async function storedWithPrefix(idPrefix: string): Promise<ReadEvent[]> {
+  return (await readStoredEvents(kafka, topic)).filter((m) => m.event.message_id.startsWith(idPrefix));
 }
 
 describe('collector with Kafka', () => {

@@ -1,4 +1,5 @@
 import { createLogger } from '@pulse/common';
+import { type StoredEvent, splitRecord } from '@pulse/events';
 import { createKafka } from '@pulse/kafka';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { BROKERS, uniqueName } from './ids.js';
@@ -61,4 +62,15 @@ export async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> 
   } finally {
     await admin.disconnect();
   }
+}
+
+export interface ReadEvent extends ReadMessage {
+  event: StoredEvent;
+}
+
+/** The stored events of a topic, one per line of each record, in record order. */
+export async function readStoredEvents(kafka: Kafka, topic: string): Promise<ReadEvent[]> {
+  return (await readTopic(kafka, topic)).flatMap((m) =>
+    splitRecord(m.value ?? '').map((line) => ({ ...m, event: JSON.parse(line) as StoredEvent })),
+  );
 }

@@ -23,3 +23,11 @@ export { encodeStoredEvent, type StoredEvent, type StoredEventMeta, toStoredEven
 export { correctTimestamp } from './timestamps.js';
 export { EVENT_TYPES, type EventType, type JsonObject, type JsonValue, type SegmentEvent } from './types.js';
 export { type ValidateOptions, validateEvent } from './validate.js';
+export {
+  type EventLine,
+  type EventRecord,
+  groupIntoRecords,
+  MAX_RECORD_BYTES,
+  RECORD_SEPARATOR,
+  splitRecord,
+} from './record.js';

@@ -1,7 +1,9 @@
 import {
+  type EventLine,
   type EventType,
   encodeStoredEvent,
   expandBatch,
+  groupIntoRecords,
   type Problem,
   toStoredEvent,
   validateBatchEnvelope,
@@ -21,7 +23,10 @@ export interface Rejection {
 }
 
 export interface Prepared {
+  /** Kafka records: each person's valid events of this request, one record per person (see groupIntoRecords). */
   messages: Message[];
+  /** Valid events, across all records. */
+  accepted: number;
   rejected: Rejection[];
 }
 
@@ -32,27 +37,27 @@ export interface PrepareContext {
 }
 
 /**
- * Turns a parsed request body into Kafka messages, one per valid event, and
- * a rejection per problem of each invalid one. Pure: the route decides what
+ * Turns a parsed request body into Kafka records of valid events and a
+ * rejection per problem of each invalid one. Pure: the route decides what
  * to send and what to answer.
  */
 export function prepareEvents(body: unknown, endpoint: Endpoint, ctx: PrepareContext): Prepared {
-  if (endpoint !== 'batch') {
-    const one = prepareOne(body, endpoint, null, ctx);
-    return 'message' in one
-      ? { messages: [one.message], rejected: [] }
-      : { messages: [], rejected: one.rejected };
-  }
-  const envelope = validateBatchEnvelope(body);
-  if (!envelope.ok) return { messages: [], rejected: envelope.problems.map((p) => rejection(null, p)) };
-  const messages: Message[] = [];
+  const lines: EventLine[] = [];
   const rejected: Rejection[] = [];
-  expandBatch(envelope.value).forEach((event, index) => {
-    const one = prepareOne(event, undefined, index, ctx);
-    if ('message' in one) messages.push(one.message);
-    else for (const r of one.rejected) rejected.push(r);
-  });
-  return { messages, rejected };
+  if (endpoint !== 'batch') {
+    prepareOne(body, endpoint, null, ctx, lines, rejected);
+  } else {
+    const envelope = validateBatchEnvelope(body);
+    if (!envelope.ok) {
+      for (const p of envelope.problems) rejected.push(rejection(null, p));
+    } else {
+      expandBatch(envelope.value).forEach((event, index) => {
+        prepareOne(event, undefined, index, ctx, lines, rejected);
+      });
+    }
+  }
+  const messages = groupIntoRecords(lines).map((r): Message => ({ key: r.key, value: r.value }));
+  return { messages, accepted: lines.length, rejected };
 }
 
 function prepareOne(
@@ -60,28 +65,30 @@ function prepareOne(
   expectedType: EventType | undefined,
   index: number | null,
   ctx: PrepareContext,
-): { message: Message } | { rejected: Rejection[] } {
+  lines: EventLine[],
+  rejected: Rejection[],
+): void {
   const result = validateEvent(input, {
     ...(expectedType ? { expectedType } : {}),
     receivedAt: ctx.receivedAt,
   });
-  if (!result.ok) return { rejected: result.problems.map((p) => rejection(index, p)) };
-  const stored = toStoredEvent(result.value, { receivedAt: ctx.receivedAt, sourceId: ctx.sourceId });
-  const value = encodeStoredEvent(stored);
-  const bytes = Buffer.byteLength(value);
-  if (bytes > ctx.maxEventBytes) {
-    return {
-      rejected: [
-        {
-          index,
-          field: '',
-          code: 'too_large',
-          reason: `event is ${bytes} bytes once stored; the limit is ${ctx.maxEventBytes} bytes`,
-        },
-      ],
-    };
+  if (!result.ok) {
+    for (const p of result.problems) rejected.push(rejection(index, p));
+    return;
   }
-  return { message: { key: stored.user_key, value, timestamp: String(ctx.receivedAt.getTime()) } };
+  const stored = toStoredEvent(result.value, { receivedAt: ctx.receivedAt, sourceId: ctx.sourceId });
+  const line = encodeStoredEvent(stored);
+  const bytes = Buffer.byteLength(line);
+  if (bytes > ctx.maxEventBytes) {
+    rejected.push({
+      index,
+      field: '',
+      code: 'too_large',
+      reason: `event is ${bytes} bytes once stored; the limit is ${ctx.maxEventBytes} bytes`,
+    });
+    return;
+  }
+  lines.push({ key: stored.user_key, line, bytes });
 }
 
 function rejection(index: number | null, p: Problem): Rejection {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { createLogger, createMetricsRegistry, type Readiness } from '@pulse/common';
-import { LIMITS, type StoredEvent } from '@pulse/events';
+import { LIMITS, type StoredEvent, splitRecord } from '@pulse/events';
 import { KafkaUnavailableError, ProducerBackpressureError } from '@pulse/kafka';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Message } from 'kafkajs';
@@ -25,8 +25,11 @@ class MemorySink implements EventSink {
     this.messages.push(...messages);
   }
 
+  /** The stored events of every record, in order (a record holds one person's events, one per line). */
   stored(): StoredEvent[] {
-    return this.messages.map((m) => JSON.parse(String(m.value)) as StoredEvent);
+    return this.messages.flatMap((m) =>
+      splitRecord(String(m.value)).map((line) => JSON.parse(line) as StoredEvent),
+    );
   }
 }
 
@@ -326,7 +329,7 @@ describe('bodies', () => {
     expect(ok.statusCode).toBe(200);
     const tooBig = await post('/v1/batch', { batch: Array.from({ length: 20 }, () => event(30_000)) });
     expect(tooBig.statusCode).toBe(413);
-    expect(sink.messages).toHaveLength(10);
+    expect(sink.stored()).toHaveLength(10);
   });
 
   it('answers 415 to an unsupported Content-Encoding', async () => {
@@ -395,5 +398,21 @@ describe('CORS and operations', () => {
     expect(text).toMatch(/pulse_collector_events_total\{outcome="accepted",reason="".*\} 1/);
     expect(text).toMatch(/pulse_collector_events_total\{outcome="rejected",reason="required".*\} 1/);
     expect(text).toMatch(/pulse_http_requests_total\{route="\/v1\/track",status="200".*\} 1/);
+  });
+});
+
+describe('records', () => {
+  it('puts one person’s events of a request in one record keyed by them, in order', async () => {
+    const batch = [
+      { type: 'track', event: 'A', userId: 'u1', messageId: 'x1' },
+      { type: 'track', event: 'B', anonymousId: 'anon', messageId: 'x2' },
+      { type: 'track', event: 'C', userId: 'u1', messageId: 'x3' },
+    ];
+    const res = await post('/v1/batch', { batch });
+    expect(res.statusCode).toBe(200);
+    expect(sink.messages.map((m) => String(m.key))).toEqual(['u1', 'anon']);
+    expect(
+      splitRecord(String(sink.messages[0]!.value)).map((l) => (JSON.parse(l) as StoredEvent).message_id),
+    ).toEqual(['x1', 'x3']);
   });
 });

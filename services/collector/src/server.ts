@@ -161,10 +161,10 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
         try {
           await deps.sink.send(deps.topic, prepared.messages);
         } catch (err) {
-          metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, prepared.messages.length);
+          metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, prepared.accepted);
           return unavailable(reply, err);
         }
-        metrics.events.inc({ outcome: 'accepted', reason: '' }, prepared.messages.length);
+        metrics.events.inc({ outcome: 'accepted', reason: '' }, prepared.accepted);
       }
       if (prepared.rejected.length === 0) return reply.code(200).send({ success: true });
       // Counted per event (its first problem), not per problem.
@@ -175,7 +175,7 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
       return reply.code(400).send({
         success: false,
         error: 'invalid_events',
-        accepted: prepared.messages.length,
+        accepted: prepared.accepted,
         rejected: prepared.rejected,
       });
     },
