@@ -9,7 +9,12 @@ export function ingestTestConfig(
   return {
     logLevel: 'warn',
     metricsPort: 0,
-    kafka: { brokers: brokers ?? BROKERS, clientId: 'pulse-ingest-test', topicPrefix, groupId: groupId ?? `${topicPrefix}-ingest` },
+    kafka: {
+      brokers: brokers ?? BROKERS,
+      clientId: 'pulse-ingest-test',
+      topicPrefix,
+      groupId: groupId ?? `${topicPrefix}-ingest`,
+    },
     clickhouse: { database, chdbPath },
     batchRows: 10_000,
     flushIntervalMs: 1000,

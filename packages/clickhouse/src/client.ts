@@ -1,5 +1,11 @@
+import { createRequire } from 'node:module';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+
+// chdb is a native engine: it is loaded only when an embedded client is
+// created, so that server mode, loadMigrations and type imports never load
+// it (loading it in a worker thread crashes the process when the thread ends).
+const require = createRequire(import.meta.url);
+const loadChdbConnection = () => require('chdb/connection') as typeof import('chdb/connection');
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -37,7 +43,9 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   }
   // chdb types the connection against its own copy of @clickhouse/client-common;
   // the shapes are the same contract, the declarations are not.
-  const connection = createChdbConnection({ path: config.chdbPath }) as unknown as ClientConnection;
+  const connection = loadChdbConnection().createChdbConnection({
+    path: config.chdbPath,
+  }) as unknown as ClientConnection;
   return createClient({ connection });
 }
 
@@ -47,6 +55,10 @@ export async function queryRows<T>(
   query: string,
   params?: Record<string, unknown>,
 ): Promise<T[]> {
-  const rs = await client.query({ query, format: 'JSONEachRow', ...(params ? { query_params: params } : {}) });
+  const rs = await client.query({
+    query,
+    format: 'JSONEachRow',
+    ...(params ? { query_params: params } : {}),
+  });
   return rs.json<T>();
 }

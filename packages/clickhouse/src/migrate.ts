@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PulseError } from '@pulse/common';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { PulseError } from '@pulse/common';
 import { queryRows } from './client.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -55,8 +55,8 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
     query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY version`,
   });
   const done = new Set(
-    (await queryRows<{ version: number }>(client, `SELECT version FROM ${database}.schema_migrations`)).map((r) =>
-      Number(r.version),
+    (await queryRows<{ version: number }>(client, `SELECT version FROM ${database}.schema_migrations`)).map(
+      (r) => Number(r.version),
     ),
   );
   const applied: string[] = [];

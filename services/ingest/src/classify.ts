@@ -1,4 +1,12 @@
-import { type Problem, decodeStoredEvent, encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import {
+  decodeStoredEvent,
+  encodeStoredEvent,
+  type Problem,
+  toStoredEvent,
+  validateEvent,
+} from '@pulse/events';
 
 /** What ingest does with one Kafka record; expected outcomes are values, not exceptions. */
 export type Classified =
@@ -20,10 +28,21 @@ export function classifyRecord(value: Buffer | null, kafkaTimestamp: string): Cl
 
   const raw = parseObject(value);
   if (raw !== undefined && !('v' in raw)) {
-    const receivedAt = new Date(Number(kafkaTimestamp));
-    const segment = validateEvent(raw, { receivedAt: Number.isFinite(receivedAt.getTime()) ? receivedAt : new Date() });
+    // The Kafka timestamp stands for the collector's receivedAt. validateEvent
+    // and toStoredEvent must get the same one, and a valid one (toStoredEvent
+    // formats it).
+    const kafkaTime = new Date(Number(kafkaTimestamp));
+    const receivedAt = Number.isFinite(kafkaTime.getTime()) ? kafkaTime : new Date();
+    const segment = validateEvent(raw, { receivedAt });
     if (segment.ok) {
-      const event = toStoredEvent(segment.value, { receivedAt, sourceId: 'kafka' });
+      // An event without messageId gets one derived from the record, so that
+      // a redelivery gets the same id and folds in ClickHouse instead of
+      // being stored twice.
+      const event = toStoredEvent(segment.value, {
+        receivedAt,
+        sourceId: 'kafka',
+        generateId: () => recordId(value, kafkaTimestamp),
+      });
       return { kind: 'row', messageId: event.message_id, row: encodeStoredEvent(event) };
     }
     return { kind: 'dead_letter', reasonCode: 'invalid_event', problems: segment.problems };
@@ -31,7 +50,17 @@ export function classifyRecord(value: Buffer | null, kafkaTimestamp: string): Cl
   return { kind: 'dead_letter', reasonCode: 'invalid_event', problems: stored.problems };
 }
 
+/** A stable id for a record: the same bytes at the same Kafka timestamp are the same event. */
+function recordId(value: Buffer, kafkaTimestamp: string): string {
+  return (
+    'kafka-' +
+    createHash('sha256').update(kafkaTimestamp).update('\n').update(value).digest('hex').slice(0, 32)
+  );
+}
+
+/** The record as a JSON object, or undefined; bytes that are not UTF-8 are refused, not mangled. */
 function parseObject(value: Buffer): Record<string, unknown> | undefined {
+  if (!isUtf8(value)) return undefined;
   try {
     const parsed: unknown = JSON.parse(value.toString('utf8'));
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)

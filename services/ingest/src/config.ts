@@ -18,7 +18,10 @@ const schema = z.object({
   INGEST_LOG_LEVEL: logLevelSchema,
   INGEST_METRICS_PORT: envInt(9102, 0, 65535),
   KAFKA_BROKERS: envList('127.0.0.1:9092'),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]+$/).default('pulse'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .default('pulse'),
   INGEST_GROUP_ID: z.string().min(1).default('pulse-ingest'),
   CLICKHOUSE_URL: z.url().optional(),
   CLICKHOUSE_USER: z.string().optional(),

@@ -8,12 +8,14 @@ export class DedupWindow {
   private old = new Set<string>();
   private readonly half: number;
 
+  /** `capacity` 0 turns the window off (INGEST_DEDUP_WINDOW=0): nothing is remembered. */
   constructor(capacity: number) {
-    this.half = Math.max(1, Math.floor(capacity / 2));
+    this.half = capacity <= 0 ? 0 : Math.max(1, Math.floor(capacity / 2));
   }
 
   /** True when the id was seen within the window; otherwise records it. */
   seen(id: string): boolean {
+    if (this.half === 0) return false;
     if (this.young.has(id) || this.old.has(id)) return true;
     if (this.young.size >= this.half) {
       this.old = this.young;

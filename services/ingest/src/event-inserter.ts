@@ -23,13 +23,33 @@ export class InsertUnavailableError extends PulseError {
 
 /** ClickHouse error codes that mean "these rows are bad", not "the server is". */
 const DATA_ERROR_CODES = new Set([
-  '6', '26', '27', '32', '33', '38', '41', '53', '69', '70', '72', '117', '131', '190', '349', '387', '1001',
+  '6',
+  '26',
+  '27',
+  '32',
+  '33',
+  '38',
+  '41',
+  '53',
+  '69',
+  '70',
+  '72',
+  '117',
+  '131',
+  '190',
+  '349',
+  '387',
+  '1001',
 ]);
 
 const INSERT_SETTINGS = {
   input_format_skip_unknown_fields: 1,
   date_time_input_format: 'best_effort',
   input_format_json_read_objects_as_strings: 1,
+  // A batch of events spanning more than 100 months (a backfill, old client
+  // timestamps) would otherwise fail with TOO_MANY_PARTS (252), a code that
+  // is retried as "unavailable": ingest would retry the same batch forever.
+  max_partitions_per_insert_block: '0',
 } as const;
 
 /**
@@ -51,7 +71,8 @@ export function clickhouseEventInserter(client: ClickHouseClient, table: string)
       } catch (err) {
         const code = String((err as { code?: unknown }).code ?? '');
         const message = err instanceof Error ? err.message : String(err);
-        if (DATA_ERROR_CODES.has(code)) throw new RowsRejectedError(`ClickHouse refused the rows: ${message}`, err);
+        if (DATA_ERROR_CODES.has(code))
+          throw new RowsRejectedError(`ClickHouse refused the rows: ${message}`, err);
         throw new InsertUnavailableError(`ClickHouse insert failed: ${message}`, err);
       }
     },

@@ -1,21 +1,21 @@
 import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
 import {
-  type Logger,
   createLogger,
   createMetricsRegistry,
   errorMessage,
+  type Logger,
   onceClose,
   startOpsServer,
 } from '@pulse/common';
 import { BatchingProducer, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import type { Registry } from 'prom-client';
 import type { IngestConfig } from './config.js';
-import { type EventInserter, clickhouseEventInserter } from './event-inserter.js';
+import { clickhouseEventInserter, type EventInserter } from './event-inserter.js';
 import { IngestConsumer } from './ingest-consumer.js';
 import { createIngestMetrics } from './metrics.js';
 
-export { ingestConfigFromEnv, type IngestConfig } from './config.js';
 export { classifyRecord } from './classify.js';
+export { type IngestConfig, ingestConfigFromEnv } from './config.js';
 export {
   clickhouseEventInserter,
   type EventInserter,
@@ -100,13 +100,17 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
             const d = consumer.degraded;
             if (d.degraded) reasons.push(d.reason);
             const ping = await clickhouse.ping().catch((err: unknown) => ({ success: false, error: err }));
-            if (!ping.success) reasons.push(`ClickHouse unreachable: ${errorMessage('error' in ping ? ping.error : '')}`);
+            if (!ping.success)
+              reasons.push(`ClickHouse unreachable: ${errorMessage('error' in ping ? ping.error : '')}`);
             if (!producer.ready) reasons.push(`Kafka producer ${producer.status.state}`);
             return { ready: reasons.length === 0, reasons };
           },
         })
       : undefined;
-  logger.info({ topic: topics.events, groupId: config.kafka.groupId, metricsPort: ops?.port }, 'ingest running');
+  logger.info(
+    { topic: topics.events, groupId: config.kafka.groupId, metricsPort: ops?.port },
+    'ingest running',
+  );
 
   const close = onceClose(
     [

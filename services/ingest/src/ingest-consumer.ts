@@ -1,6 +1,6 @@
-import { type Logger, backoffMs, errorMessage, sleep } from '@pulse/common';
-import { type BatchingProducer, deadLetterMessage } from '@pulse/kafka';
+import { backoffMs, errorMessage, type Logger, sleep } from '@pulse/common';
 import type { Problem } from '@pulse/events';
+import { type BatchingProducer, deadLetterMessage } from '@pulse/kafka';
 import type { Consumer, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
 import { classifyRecord } from './classify.js';
 import { DedupWindow } from './dedup-window.js';
@@ -61,6 +61,9 @@ export class IngestConsumer {
   private readonly stop = new AbortController();
   private retrying = false;
   private lastInsertError = '';
+  /** Rows of the batch being inserted (or retried): they count as buffered too. */
+  private inFlightRows = 0;
+  private closing = false;
 
   constructor(private readonly o: IngestConsumerOptions) {
     this.dedup = new DedupWindow(o.dedupWindow);
@@ -84,7 +87,9 @@ export class IngestConsumer {
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.stop.signal.aborted) return;
+      // Once closing, records are left for the next run: taking them after the
+      // final flush started would leave them consumed but never written.
+      if (!isRunning() || isStale() || this.closing) return;
       this.take(batch.partition, message);
       resolveOffset(message.offset);
     }
@@ -108,7 +113,7 @@ export class IngestConsumer {
     p.rows.push(result.row);
     p.messageIds.push(result.messageId);
     p.sources.push({ partition, offset: message.offset, key: message.key, timestamp: message.timestamp });
-    this.o.metrics.bufferedRows.set(p.rows.length);
+    this.o.metrics.bufferedRows.set(this.inFlightRows + p.rows.length);
   }
 
   private addDeadLetter(partition: number, m: KafkaMessage, reasonCode: string, problems: Problem[]): void {
@@ -157,9 +162,11 @@ export class IngestConsumer {
       if (this.pending.empty) return;
       const batch = this.pending;
       this.pending = new Pending();
-      this.o.metrics.bufferedRows.set(0);
+      this.inFlightRows = batch.rows.length;
       this.flushing = this.write(batch).finally(() => {
         this.flushing = undefined;
+        this.inFlightRows = 0;
+        this.o.metrics.bufferedRows.set(this.pending.rows.length);
       });
       return this.flushing;
     };
@@ -169,14 +176,21 @@ export class IngestConsumer {
   private async write(batch: Pending): Promise<void> {
     await this.insertRows(batch, batch.rows, batch.sources, batch.messageIds);
     if (batch.deadLetters.length > 0) {
-      await this.retry('dead-letter produce', () => this.o.producer.send(this.o.deadLetterTopic, batch.deadLetters));
+      await this.retry('dead-letter produce', () =>
+        this.o.producer.send(this.o.deadLetterTopic, batch.deadLetters),
+      );
       for (const reason of batch.deadLetterReasons) this.o.metrics.deadLetters.inc({ reason });
     }
     await this.commit(batch.nextOffsets);
   }
 
   /** Inserts rows; rows ClickHouse refuses are found by halving and become dead letters of `batch`. */
-  private async insertRows(batch: Pending, rows: string[], sources: RowSource[], ids: string[]): Promise<void> {
+  private async insertRows(
+    batch: Pending,
+    rows: string[],
+    sources: RowSource[],
+    ids: string[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     const started = performance.now();
     try {
@@ -253,13 +267,17 @@ export class IngestConsumer {
    * uncommitted records are consumed again after restart.
    */
   async close(abandonAfterMs = 10_000): Promise<void> {
+    this.closing = true;
     if (this.timer) clearInterval(this.timer);
     this.o.consumer.pause([{ topic: this.o.topic }]);
     const abandon = setTimeout(() => this.stop.abort(), abandonAfterMs);
     try {
       await this.flush();
     } catch (err) {
-      this.o.logger.warn({ err: errorMessage(err) }, 'final flush not completed; records will be consumed again');
+      this.o.logger.warn(
+        { err: errorMessage(err) },
+        'final flush not completed; records will be consumed again',
+      );
     } finally {
       clearTimeout(abandon);
       this.stop.abort();

@@ -50,7 +50,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     }),
     bufferedRows: new Gauge({
       name: 'pulse_ingest_buffered_rows',
-      help: 'Rows consumed and waiting for their ClickHouse insert',
+      help: 'Rows consumed and not yet in ClickHouse (the batch being inserted or retried included)',
       registers: [registry],
     }),
     commitFailures: new Counter({

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { type ClickHouseClient, queryRows } from '@pulse/clickhouse';
+
+/**
+ * A fresh database name per test. chdb is one engine per process bound to
+ * one data directory, so a test file opens one path and isolates its tests
+ * by database instead.
+ */
+export function testDatabase(): string {
+  return `t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+/** The single row of an aggregate query. */
+export async function queryOne<T>(
+  client: ClickHouseClient,
+  query: string,
+  params?: Record<string, unknown>,
+): Promise<T> {
+  const [row] = await queryRows<T>(client, query, params);
+  if (row === undefined) throw new Error(`no row from: ${query}`);
+  return row;
+}
