@@ -64,7 +64,13 @@ export async function consumerLag(kafka: Kafka, groupId: string, topic: string):
       const low = Number(h.low);
       const c = committedByPartition.get(h.partition) ?? -1;
       const effective = c < 0 ? low : c;
-      return { topic, partition: h.partition, committed: c, high: highOffset, lag: Math.max(0, highOffset - effective) };
+      return {
+        topic,
+        partition: h.partition,
+        committed: c,
+        high: highOffset,
+        lag: Math.max(0, highOffset - effective),
+      };
     });
   } finally {
     await admin.disconnect();
@@ -88,7 +94,9 @@ export async function waitForConsumer(
     options.onLag?.(lag);
     if (lag === 0) return;
     if (Date.now() > deadline) {
-      throw new Error(`consumer group ${groupId} still has ${lag} records to process on ${topic} after ${options.timeoutMs} ms`);
+      throw new Error(
+        `consumer group ${groupId} still has ${lag} records to process on ${topic} after ${options.timeoutMs} ms`,
+      );
     }
     await sleep(250);
   }

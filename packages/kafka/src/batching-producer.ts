@@ -1,4 +1,4 @@
-import { errorMessage, sleep, backoffMs } from '@pulse/common';
+import { backoffMs, errorMessage, sleep } from '@pulse/common';
 import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import { KafkaUnavailableError, ProducerBackpressureError } from './errors.js';

@@ -10,7 +10,15 @@ export interface DeadLetter {
   reason_code: string;
   reason: string;
   problems: Problem[];
-  source: { topic: string; partition: number; offset: string; key: string | null; timestamp: string };
+  source: {
+    topic: string;
+    partition: number;
+    offset: string;
+    /** The event's line within the record (records carry one person's events, one per line). */
+    line: number;
+    key: string | null;
+    timestamp: string;
+  };
   /** The original value as UTF-8 text, or null when it was not valid UTF-8 (then see value_base64). */
   value: string | null;
   value_base64: string | null;
@@ -24,6 +32,7 @@ export interface DeadLetterInput {
   topic: string;
   partition: number;
   offset: string;
+  line?: number;
   key: Buffer | null;
   timestamp: string;
   value: Buffer | null;
@@ -51,6 +60,7 @@ export function deadLetterMessage(input: DeadLetterInput): Message {
       topic: input.topic,
       partition: input.partition,
       offset: input.offset,
+      line: input.line ?? 0,
       key: input.key ? (decodeUtf8(input.key) ?? input.key.toString('base64')) : null,
       timestamp: input.timestamp,
     },

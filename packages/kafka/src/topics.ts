@@ -33,7 +33,10 @@ export interface TopicPartitions {
 
 export const DEFAULT_PARTITIONS: TopicPartitions = { events: 6, deadLetters: 2, segmentChanges: 6 };
 
-export function topicCatalogue(prefix = 'pulse', partitions: TopicPartitions = DEFAULT_PARTITIONS): TopicSpec[] {
+export function topicCatalogue(
+  prefix = 'pulse',
+  partitions: TopicPartitions = DEFAULT_PARTITIONS,
+): TopicSpec[] {
   const names = topicNames(prefix);
   return [
     {

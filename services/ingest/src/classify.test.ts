@@ -23,8 +23,15 @@ function storedEvent(overrides: Record<string, unknown> = {}): StoredEvent {
   return toStoredEvent(validated.value, { receivedAt: RECEIVED_AT, sourceId: 'web' });
 }
 
+/** The classification of a record that holds one event. */
+function one(value: Buffer | null, kafkaTimestamp = KAFKA_TIMESTAMP) {
+  const results = classifyRecord(value, kafkaTimestamp);
+  expect(results).toHaveLength(1);
+  return results[0]!;
+}
+
 function deadLetter(value: Buffer | null) {
-  const result = classifyRecord(value, KAFKA_TIMESTAMP);
+  const result = one(value);
   if (result.kind !== 'dead_letter') throw new Error(`expected a dead letter, got ${JSON.stringify(result)}`);
   return result;
 }
@@ -33,12 +40,12 @@ describe('classifyRecord', () => {
   it('passes a stored event through with its exact bytes as the row', () => {
     // Spacing the encoder would not produce: the row must still be these bytes, not a re-encoding.
     const bytes = JSON.stringify(storedEvent(), null, 2);
-    const result = classifyRecord(Buffer.from(bytes), KAFKA_TIMESTAMP);
-    expect(result).toEqual({ kind: 'row', messageId: 'm-1', row: bytes });
+    const result = one(Buffer.from(bytes));
+    expect(result).toEqual({ kind: 'row', line: 0, messageId: 'm-1', row: bytes });
   });
 
   it('normalises a raw Segment event into a stored event', () => {
-    const result = classifyRecord(Buffer.from(JSON.stringify(segmentCall())), KAFKA_TIMESTAMP);
+    const result = one(Buffer.from(JSON.stringify(segmentCall())));
     expect(result.kind).toBe('row');
     if (result.kind !== 'row') return;
     expect(result.messageId).toBe('m-1');
@@ -59,9 +66,9 @@ describe('classifyRecord', () => {
 
   it('gives a raw event without messageId the same id each time the record is read', () => {
     const bytes = Buffer.from(JSON.stringify(segmentCall({ messageId: undefined })));
-    const first = classifyRecord(bytes, KAFKA_TIMESTAMP);
-    const again = classifyRecord(bytes, KAFKA_TIMESTAMP);
-    const later = classifyRecord(bytes, String(RECEIVED_AT.getTime() + 1));
+    const first = one(bytes);
+    const again = one(bytes);
+    const later = one(bytes, String(RECEIVED_AT.getTime() + 1));
     if (first.kind !== 'row' || again.kind !== 'row' || later.kind !== 'row')
       throw new Error('expected rows');
     expect(first.messageId).toMatch(/^kafka-[0-9a-f]{32}$/);
@@ -70,7 +77,7 @@ describe('classifyRecord', () => {
   });
 
   it('normalises a raw event even when the Kafka timestamp is unreadable', () => {
-    const result = classifyRecord(Buffer.from(JSON.stringify(segmentCall())), 'not-a-number');
+    const result = one(Buffer.from(JSON.stringify(segmentCall())), 'not-a-number');
     expect(result.kind).toBe('row');
   });
 
@@ -139,5 +146,21 @@ describe('classifyRecord', () => {
     );
     expect(result.reasonCode).toBe('invalid_event');
     expect(result.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['', 'properties']));
+  });
+
+  it('splits a record into its lines and refuses only the bad one, with its own text', () => {
+    const lines = [
+      JSON.stringify(storedEvent({ messageId: 'a' })),
+      '{"not":"an event"}',
+      JSON.stringify(storedEvent({ messageId: 'c' })),
+    ];
+    const results = classifyRecord(Buffer.from(lines.join('\n')), KAFKA_TIMESTAMP);
+    expect(results.map((r) => [r.kind, r.line])).toEqual([
+      ['row', 0],
+      ['dead_letter', 1],
+      ['row', 2],
+    ]);
+    expect(results[0]).toMatchObject({ messageId: 'a', row: lines[0] });
+    expect(results[1]).toMatchObject({ reasonCode: 'invalid_event', text: lines[1] });
   });
 });

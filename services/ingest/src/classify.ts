@@ -4,29 +4,75 @@ import {
   decodeStoredEvent,
   encodeStoredEvent,
   type Problem,
+  splitRecord,
   toStoredEvent,
   validateEvent,
 } from '@pulse/events';
 
-/** What ingest does with one Kafka record; expected outcomes are values, not exceptions. */
+/** What ingest does with one event of a Kafka record; expected outcomes are values, not exceptions. */
 export type Classified =
-  | { kind: 'row'; messageId: string; row: string }
-  | { kind: 'dead_letter'; reasonCode: string; problems: Problem[] };
+  | { kind: 'row'; line: number; messageId: string; row: string }
+  | {
+      kind: 'dead_letter';
+      /** Line of the record (0 when the whole record is refused). */
+      line: number;
+      reasonCode: string;
+      problems: Problem[];
+      /** The refused line; undefined when the whole record is refused (its bytes are kept instead). */
+      text?: string;
+    };
 
 /**
- * Accepts the collector's stored events as they are (the Kafka bytes become
- * the ClickHouse row, with no re-serialisation), normalises raw Segment
- * events that other producers wrote straight to the topic, and refuses the
- * rest with every reason.
+ * Splits a record into its events (one per line, see splitRecord) and
+ * accepts the collector's stored events as they are: each line becomes a
+ * ClickHouse row with no re-serialisation. Raw Segment events that other
+ * producers wrote straight to the topic are normalised; the rest is refused
+ * with every reason, line by line, so one bad line does not take its
+ * neighbours with it.
  */
-export function classifyRecord(value: Buffer | null, kafkaTimestamp: string): Classified {
+export function classifyRecord(value: Buffer | null, kafkaTimestamp: string): Classified[] {
   if (value === null || value.length === 0) {
-    return { kind: 'dead_letter', reasonCode: 'empty_value', problems: [problem('record has no value')] };
+    return [
+      { kind: 'dead_letter', line: 0, reasonCode: 'empty_value', problems: [problem('record has no value')] },
+    ];
   }
-  const stored = decodeStoredEvent(value);
-  if (stored.ok) return { kind: 'row', messageId: stored.value.message_id, row: value.toString('utf8') };
+  // Bytes that are not UTF-8 are refused whole, not mangled into U+FFFD.
+  if (!isUtf8(value)) {
+    return [
+      {
+        kind: 'dead_letter',
+        line: 0,
+        reasonCode: 'invalid_event',
+        problems: [problem('record is not valid UTF-8')],
+      },
+    ];
+  }
+  const lines = splitRecord(value.toString('utf8'));
+  if (lines.length === 0) {
+    return [
+      {
+        kind: 'dead_letter',
+        line: 0,
+        reasonCode: 'empty_value',
+        problems: [problem('record has no events')],
+      },
+    ];
+  }
+  const results = lines.map((text, line) => classifyLine(text, line, kafkaTimestamp));
+  // A producer may write one pretty-printed event: read the record whole
+  // before refusing its lines.
+  if (lines.length > 1 && results.some((r) => r.kind === 'dead_letter')) {
+    const whole = classifyLine(value.toString('utf8'), 0, kafkaTimestamp);
+    if (whole.kind === 'row') return [whole];
+  }
+  return results;
+}
 
-  const raw = parseObject(value);
+function classifyLine(text: string, line: number, kafkaTimestamp: string): Classified {
+  const stored = decodeStoredEvent(text);
+  if (stored.ok) return { kind: 'row', line, messageId: stored.value.message_id, row: text };
+
+  const raw = parseObject(text);
   if (raw !== undefined && !('v' in raw)) {
     // The Kafka timestamp stands for the collector's receivedAt. validateEvent
     // and toStoredEvent must get the same one, and a valid one (toStoredEvent
@@ -41,28 +87,27 @@ export function classifyRecord(value: Buffer | null, kafkaTimestamp: string): Cl
       const event = toStoredEvent(segment.value, {
         receivedAt,
         sourceId: 'kafka',
-        generateId: () => recordId(value, kafkaTimestamp),
+        generateId: () => recordId(text, line, kafkaTimestamp),
       });
-      return { kind: 'row', messageId: event.message_id, row: encodeStoredEvent(event) };
+      return { kind: 'row', line, messageId: event.message_id, row: encodeStoredEvent(event) };
     }
-    return { kind: 'dead_letter', reasonCode: 'invalid_event', problems: segment.problems };
+    return { kind: 'dead_letter', line, reasonCode: 'invalid_event', problems: segment.problems, text };
   }
-  return { kind: 'dead_letter', reasonCode: 'invalid_event', problems: stored.problems };
+  return { kind: 'dead_letter', line, reasonCode: 'invalid_event', problems: stored.problems, text };
 }
 
-/** A stable id for a record: the same bytes at the same Kafka timestamp are the same event. */
-function recordId(value: Buffer, kafkaTimestamp: string): string {
+/** A stable id for an event: the same line of the same record at the same Kafka timestamp is the same event. */
+function recordId(text: string, line: number, kafkaTimestamp: string): string {
   return (
     'kafka-' +
-    createHash('sha256').update(kafkaTimestamp).update('\n').update(value).digest('hex').slice(0, 32)
+    createHash('sha256').update(`${kafkaTimestamp}\n${line}\n`).update(text).digest('hex').slice(0, 32)
   );
 }
 
-/** The record as a JSON object, or undefined; bytes that are not UTF-8 are refused, not mangled. */
-function parseObject(value: Buffer): Record<string, unknown> | undefined {
-  if (!isUtf8(value)) return undefined;
+/** The line as a JSON object, or undefined. */
+function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    const parsed: unknown = JSON.parse(value.toString('utf8'));
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : undefined;

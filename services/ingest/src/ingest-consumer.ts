@@ -23,6 +23,8 @@ export interface IngestConsumerOptions {
 interface RowSource {
   partition: number;
   offset: string;
+  /** The event's line in its record. */
+  line: number;
   key: Buffer | null;
   timestamp: string;
 }
@@ -100,23 +102,38 @@ export class IngestConsumer {
     const p = this.pending;
     if (p.empty) p.firstAt = Date.now();
     p.nextOffsets.set(partition, String(BigInt(message.offset) + 1n));
-    const result = classifyRecord(message.value, message.timestamp);
-    if (result.kind === 'dead_letter') {
-      this.addDeadLetter(partition, message, result.reasonCode, result.problems);
-      return;
+    for (const result of classifyRecord(message.value, message.timestamp)) {
+      if (result.kind === 'dead_letter') {
+        const value = result.text === undefined ? message.value : Buffer.from(result.text);
+        this.addDeadLetter(partition, message, result.line, value, result.reasonCode, result.problems);
+        continue;
+      }
+      if (this.dedup.seen(result.messageId)) {
+        this.o.metrics.records.inc({ outcome: 'duplicate' });
+        continue;
+      }
+      this.o.metrics.records.inc({ outcome: 'row' });
+      p.rows.push(result.row);
+      p.messageIds.push(result.messageId);
+      p.sources.push({
+        partition,
+        offset: message.offset,
+        line: result.line,
+        key: message.key,
+        timestamp: message.timestamp,
+      });
     }
-    if (this.dedup.seen(result.messageId)) {
-      this.o.metrics.records.inc({ outcome: 'duplicate' });
-      return;
-    }
-    this.o.metrics.records.inc({ outcome: 'row' });
-    p.rows.push(result.row);
-    p.messageIds.push(result.messageId);
-    p.sources.push({ partition, offset: message.offset, key: message.key, timestamp: message.timestamp });
     this.o.metrics.bufferedRows.set(this.inFlightRows + p.rows.length);
   }
 
-  private addDeadLetter(partition: number, m: KafkaMessage, reasonCode: string, problems: Problem[]): void {
+  private addDeadLetter(
+    partition: number,
+    m: KafkaMessage,
+    line: number,
+    value: Buffer | null,
+    reasonCode: string,
+    problems: Problem[],
+  ): void {
     this.o.metrics.records.inc({ outcome: 'dead_letter' });
     this.pending.deadLetterReasons.push(reasonCode);
     this.pending.deadLetters.push(
@@ -126,9 +143,10 @@ export class IngestConsumer {
         topic: this.o.topic,
         partition,
         offset: m.offset,
+        line,
         key: m.key,
         timestamp: m.timestamp,
-        value: m.value,
+        value,
         service: 'ingest',
       }),
     );
@@ -212,6 +230,7 @@ export class IngestConsumer {
             topic: this.o.topic,
             partition: source.partition,
             offset: source.offset,
+            line: source.line,
             key: source.key,
             timestamp: source.timestamp,
             value: Buffer.from(rows[0]!),
