@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type { ClickHouseClient } from '@pulse/clickhouse';
+import { type ClickHouseClient, insertJsonEachRow } from '@pulse/clickhouse';
 import { PulseError } from '@pulse/common';
 
 /** Writes rows (one JSON object per string) into the events table. */
@@ -62,14 +61,11 @@ export function clickhouseEventInserter(client: ClickHouseClient, table: string)
     async insert(rows) {
       if (rows.length === 0) return;
       try {
-        const result = await client.exec({
-          query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-          values: Readable.from([rows.join('\n')], { objectMode: false }),
-          clickhouse_settings: INSERT_SETTINGS,
-        });
-        result.stream.resume();
+        await insertJsonEachRow(client, table, rows.join('\n'), INSERT_SETTINGS);
       } catch (err) {
-        const code = String((err as { code?: unknown }).code ?? '');
+        // Servers' errors carry the ClickHouse code in `code`; chdb's raw insert in `clickhouseCode`.
+        const e = err as { code?: unknown; clickhouseCode?: unknown };
+        const code = String(e.clickhouseCode ?? e.code ?? '');
         const message = err instanceof Error ? err.message : String(err);
         if (DATA_ERROR_CODES.has(code))
           throw new RowsRejectedError(`ClickHouse refused the rows: ${message}`, err);

@@ -62,6 +62,7 @@ export class IngestConsumer {
   private readonly dedup: DedupWindow;
   private readonly stop = new AbortController();
   private retrying = false;
+  private joined: Promise<void> = Promise.resolve();
   private lastInsertError = '';
   /** Rows of the batch being inserted (or retried): they count as buffered too. */
   private inFlightRows = 0;
@@ -72,6 +73,12 @@ export class IngestConsumer {
   }
 
   async run(): Promise<void> {
+    this.joined = new Promise((resolve) => {
+      const off = this.o.consumer.on(this.o.consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
     await this.o.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
     await this.o.consumer.run({
       autoCommit: false,
@@ -80,6 +87,11 @@ export class IngestConsumer {
       eachBatch: (payload) => this.eachBatch(payload),
     });
     this.timer = setInterval(() => this.flushIfDue(), Math.max(10, Math.floor(this.o.flushIntervalMs / 4)));
+  }
+
+  /** Resolves when the consumer first joined its group and got partitions to consume. */
+  whenJoined(): Promise<void> {
+    return this.joined;
   }
 
   /** True while inserts fail and are being retried. */
@@ -95,7 +107,13 @@ export class IngestConsumer {
       this.take(batch.partition, message);
       resolveOffset(message.offset);
     }
-    if (this.pending.rows.length >= this.o.batchRows) await this.flushWithHeartbeat(heartbeat);
+    if (this.pending.rows.length >= this.o.batchRows) {
+      // One batch is written while the next one fills; consumption waits
+      // only when a write is still in flight, which bounds memory at two
+      // batches and keeps heartbeats going through a ClickHouse outage.
+      if (this.flushing) await this.waitWithHeartbeat(this.flushing, heartbeat);
+      void this.flush().catch(() => undefined);
+    }
   }
 
   private take(partition: number, message: KafkaMessage): void {
@@ -158,8 +176,7 @@ export class IngestConsumer {
     void this.flush().catch(() => undefined);
   }
 
-  private async flushWithHeartbeat(heartbeat: () => Promise<void>): Promise<void> {
-    const done = this.flush();
+  private async waitWithHeartbeat(done: Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
     let finished = false;
     void done.finally(() => {
       finished = true;
@@ -168,9 +185,8 @@ export class IngestConsumer {
       await Promise.race([done.catch(() => undefined), sleep(HEARTBEAT_EVERY_MS)]);
       if (!finished) await heartbeat().catch(() => undefined);
     }
-    await done.catch((err: unknown) => {
-      if (!(err instanceof Aborted)) throw err;
-    });
+    // A failed write is the writer's to report; here it only means the wait is over.
+    await done.catch(() => undefined);
   }
 
   /** Runs one flush at a time; a caller arriving during one waits for it, then flushes what is new. */

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { queryRows } from '@pulse/clickhouse';
+import { createClickHouse, queryRows } from '@pulse/clickhouse';
+import { createLogger } from '@pulse/common';
+import { ingestConfigFromEnv, start as startIngest } from '@pulse/ingest';
 import { topicNames, waitForConsumer } from '@pulse/kafka';
-import { startPipeline } from '../pipeline.js';
 import { benchRun } from './bench-env.js';
+import { freePort, lastLine, spawnNode, stop, waitUntilOk } from './child-service.js';
 
 export interface E2EOptions {
   events: number;
@@ -20,19 +19,36 @@ interface GeneratorResult {
 }
 
 /**
- * Sustained events per second from HTTP clients (a second process) through
- * collector, Kafka and ingest into the embedded ClickHouse: the clock stops
- * when the last acknowledged event is committed, and the rows are counted.
+ * Sustained events per second from HTTP clients through collector, Kafka
+ * and ingest into the embedded ClickHouse, laid out as in production: the
+ * collector in its own process, ingest in this one (it owns the chdb data
+ * directory), the clients in a third. The clock stops when the last
+ * acknowledged event is committed, and the rows are counted.
  */
 export async function benchE2E(base: Record<string, string | undefined>, o: E2EOptions) {
   const run = benchRun('e2e', base);
-  const pipeline = await startPipeline({ env: run.env, services: ['collector', 'ingest'] });
+  const clickhouse = createClickHouse({ database: run.database, chdbPath: run.chdbPath });
+  const ingest = await startIngest(ingestConfigFromEnv(run.env), {
+    clickhouse,
+    opsServer: false,
+    logger: createLogger({ service: 'ingest', level: 'error' }),
+  });
+  const port = await freePort();
+  const collector = spawnNode('services/collector/src/main.ts', [], { ...run.env, COLLECTOR_PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
   try {
+    await waitUntilOk(`${url}/readyz`, 60_000);
+    await ingest.consumer.whenJoined();
     const started = performance.now();
-    const gen = await runGenerator([pipeline.collector!.url, 'bench-key', String(o.events), String(o.batchSize), String(o.concurrency), run.id]);
+    const generator = spawnNode(
+      'packages/cli/src/bench/load-generator.ts',
+      [url, 'bench-key', String(o.events), String(o.batchSize), String(o.concurrency), run.id],
+      {},
+    );
+    const gen = JSON.parse(await lastLine(generator)) as GeneratorResult;
     await waitForConsumer(run.kafka, run.groupId, topicNames(run.prefix).events, { timeoutMs: 300_000 });
     const seconds = (performance.now() - started) / 1000;
-    const [row] = await queryRows<{ n: string }>(pipeline.clickhouse!, `SELECT count() AS n FROM ${run.database}.events FINAL`);
+    const [row] = await queryRows<{ n: string }>(clickhouse, `SELECT count() AS n FROM ${run.database}.events FINAL`);
     const stored = Number(row?.n ?? 0);
     if (stored !== gen.accepted) {
       throw new Error(`e2e bench: ${gen.accepted} events acknowledged but ${stored} stored`);
@@ -44,27 +60,9 @@ export async function benchE2E(base: Record<string, string | undefined>, o: E2EO
       e2e_http_statuses: gen.statuses,
     };
   } finally {
-    await pipeline.close();
+    await stop(collector);
+    await ingest.close();
+    await clickhouse.close();
     await run.cleanup();
   }
-}
-
-function runGenerator(args: string[]): Promise<GeneratorResult> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'load-generator.ts');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as GeneratorResult);
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
 }

@@ -16,9 +16,13 @@ const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 const PRODUCTS = ['85123A', '71053', '84406B', '84029G', '84029E', '22752', '21730', '22633', '22632', '84879'];
 
-/** A realistic mix: views, cart adds and orders with products, about 500 bytes each. */
+/**
+ * A realistic mix: views, cart adds and orders with products, about 500
+ * bytes each. Ten consecutive events belong to one visitor, as a session's
+ * events do in an SDK's queue, so a batch of 100 carries 10 visitors.
+ */
 function event(n: number): string {
-  const user = `bench-user-${n % 5000}`;
+  const user = `bench-user-${Math.floor(n / 10) % 5000}`;
   const product = PRODUCTS[n % PRODUCTS.length];
   const ts = new Date(Date.UTC(2026, 10, 1) + n * 37).toISOString();
   const common = `"userId":"${user}","messageId":"${runId}-${n}","timestamp":"${ts}","context":{"library":{"name":"pulse-bench","version":"1"},"page":{"path":"/p/${product}","url":"https://shop.example/p/${product}"},"userAgent":"Mozilla/5.0 (X11; Linux x86_64)"}`;
