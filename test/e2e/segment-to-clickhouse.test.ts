@@ -4,7 +4,7 @@ import { type Ingest, start as startIngest } from '@pulse/ingest';
 import { topicNames, waitForConsumer } from '@pulse/kafka';
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WRITE_KEY, startTestCollector } from '../support/collector.js';
+import { startTestCollector, WRITE_KEY } from '../support/collector.js';
 import { tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
@@ -21,7 +21,10 @@ describe('Segment client → collector → Kafka → ingest → ClickHouse', () 
 
   beforeAll(async () => {
     clickhouse = createClickHouse({ database, chdbPath: tempDir('pulse-e2e') });
-    ingest = await startIngest(ingestTestConfig(prefix, { database, chdbPath: '' }), { clickhouse, opsServer: false });
+    ingest = await startIngest(ingestTestConfig(prefix, { database, chdbPath: '' }), {
+      clickhouse,
+      opsServer: false,
+    });
     collector = await startTestCollector(prefix);
   });
 
@@ -33,13 +36,26 @@ describe('Segment client → collector → Kafka → ingest → ClickHouse', () 
   });
 
   it('stores every call type with its fields, once', async () => {
-    const analytics = new Analytics({ writeKey: WRITE_KEY, host: collector.url, maxEventsInBatch: 10, flushInterval: 20 });
+    const analytics = new Analytics({
+      writeKey: WRITE_KEY,
+      host: collector.url,
+      maxEventsInBatch: 10,
+      flushInterval: 20,
+    });
     const at = new Date('2026-11-20T10:00:00.000Z');
     const errors: unknown[] = [];
     const cb = (err?: unknown) => {
       if (err) errors.push(err);
     };
-    analytics.identify({ userId: 'u-1', traits: { email: 'ada@example.com', plan: 'pro' }, timestamp: at, messageId: 'e2e-identify' }, cb);
+    analytics.identify(
+      {
+        userId: 'u-1',
+        traits: { email: 'ada@example.com', plan: 'pro' },
+        timestamp: at,
+        messageId: 'e2e-identify',
+      },
+      cb,
+    );
     analytics.track(
       {
         userId: 'u-1',
@@ -58,12 +74,30 @@ describe('Segment client → collector → Kafka → ingest → ClickHouse', () 
       },
       cb,
     );
-    analytics.page({ anonymousId: 'anon-9', name: 'Home', category: 'Landing', properties: { url: 'https://shop.example/' }, messageId: 'e2e-page' }, cb);
+    analytics.page(
+      {
+        anonymousId: 'anon-9',
+        name: 'Home',
+        category: 'Landing',
+        properties: { url: 'https://shop.example/' },
+        messageId: 'e2e-page',
+      },
+      cb,
+    );
     analytics.screen({ userId: 'u-1', name: 'Cart', messageId: 'e2e-screen' }, cb);
     analytics.group({ userId: 'u-1', groupId: 'g-7', traits: { name: 'Acme' }, messageId: 'e2e-group' }, cb);
     analytics.alias({ userId: 'u-1', previousId: 'anon-9', messageId: 'e2e-alias' }, cb);
     // The same messageId again, as a retrying client would send it: stored once.
-    analytics.track({ userId: 'u-1', event: 'Order Completed', timestamp: at, messageId: 'e2e-order', properties: { order_id: 'o-1', revenue: 42.5 } }, cb);
+    analytics.track(
+      {
+        userId: 'u-1',
+        event: 'Order Completed',
+        timestamp: at,
+        messageId: 'e2e-order',
+        properties: { order_id: 'o-1', revenue: 42.5 },
+      },
+      cb,
+    );
     await analytics.closeAndFlush({ timeout: 30_000 });
     expect(errors).toEqual([]);
 
@@ -76,12 +110,37 @@ describe('Segment client → collector → Kafka → ingest → ClickHouse', () 
        FROM ${database}.events FINAL ORDER BY message_id`,
     );
     const byId = Object.fromEntries(rows.map((r) => [r['message_id'], r]));
-    expect(Object.keys(byId).sort()).toEqual(['e2e-alias', 'e2e-group', 'e2e-identify', 'e2e-order', 'e2e-page', 'e2e-screen']);
-    expect(byId['e2e-identify']).toMatchObject({ type: 'identify', user_key: 'u-1', plan: 'pro', source_id: 'test-source' });
-    expect(byId['e2e-order']).toMatchObject({ type: 'track', event: 'Order Completed', order_id: 'o-1', currency: 'EUR', revenue: 42.5 });
+    expect(Object.keys(byId).sort()).toEqual([
+      'e2e-alias',
+      'e2e-group',
+      'e2e-identify',
+      'e2e-order',
+      'e2e-page',
+      'e2e-screen',
+    ]);
+    expect(byId['e2e-identify']).toMatchObject({
+      type: 'identify',
+      user_key: 'u-1',
+      plan: 'pro',
+      source_id: 'test-source',
+    });
+    expect(byId['e2e-order']).toMatchObject({
+      type: 'track',
+      event: 'Order Completed',
+      order_id: 'o-1',
+      currency: 'EUR',
+      revenue: 42.5,
+    });
     // analytics-node stamps sentAt at send time; Segment's skew correction keeps the client's event time.
     expect(Date.parse(`${byId['e2e-order']!['ts']}Z`.replace(' ', 'T'))).toBeCloseTo(at.getTime(), -4);
-    expect(byId['e2e-page']).toMatchObject({ type: 'page', user_id: '', anonymous_id: 'anon-9', user_key: 'anon-9', name: 'Home', category: 'Landing' });
+    expect(byId['e2e-page']).toMatchObject({
+      type: 'page',
+      user_id: '',
+      anonymous_id: 'anon-9',
+      user_key: 'anon-9',
+      name: 'Home',
+      category: 'Landing',
+    });
     expect(byId['e2e-screen']).toMatchObject({ type: 'screen', name: 'Cart' });
     expect(byId['e2e-group']).toMatchObject({ type: 'group', group_id: 'g-7' });
     expect(byId['e2e-alias']).toMatchObject({ type: 'alias', previous_id: 'anon-9', user_id: 'u-1' });

@@ -6,7 +6,9 @@ import { registerReplay } from './commands/replay.js';
 import { registerStart } from './commands/start.js';
 import { registerTopics } from './commands/topics.js';
 
-const program = new Command('pulse').description('Pulse: real-time marketing data pipeline').showHelpAfterError();
+const program = new Command('pulse')
+  .description('Pulse: real-time marketing data pipeline')
+  .showHelpAfterError();
 registerStart(program);
 registerTopics(program);
 registerReplay(program);

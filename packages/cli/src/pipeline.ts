@@ -1,7 +1,12 @@
 import { type ClickHouseClient, createClickHouse } from '@pulse/clickhouse';
-import { type Env, type Logger, createLogger, onceClose } from '@pulse/common';
-import { type Collector, type CollectorConfig, collectorConfigFromEnv, start as startCollector } from '@pulse/collector';
 import type { Rejection } from '@pulse/collector';
+import {
+  type Collector,
+  type CollectorConfig,
+  collectorConfigFromEnv,
+  start as startCollector,
+} from '@pulse/collector';
+import { createLogger, type Env, type Logger, onceClose } from '@pulse/common';
 import { type Ingest, type IngestConfig, ingestConfigFromEnv, start as startIngest } from '@pulse/ingest';
 
 export const SERVICES = ['collector', 'ingest'] as const;

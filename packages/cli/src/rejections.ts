@@ -12,7 +12,8 @@ export class RejectionTally {
   add(rejections: Rejection[]): void {
     const firstPerEvent = new Map<number | null, Rejection>();
     for (const r of rejections) if (!firstPerEvent.has(r.index)) firstPerEvent.set(r.index, r);
-    for (const r of firstPerEvent.values()) this.count(`${r.field.replace(/\[\d+\]/g, '[*]') || '(event)'}: ${r.code}`, r.reason);
+    for (const r of firstPerEvent.values())
+      this.count(`${r.field.replace(/\[\d+\]/g, '[*]') || '(event)'}: ${r.code}`, r.reason);
   }
 
   count(key: string, example: string, n = 1): void {

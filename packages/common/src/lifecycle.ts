@@ -62,7 +62,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Exponential backoff with full jitter, capped. */
-export function backoffMs(attempt: number, baseMs = 200, maxMs = 10_000, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs = 200,
+  maxMs = 10_000,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -1,4 +1,4 @@
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
 export interface Readiness {
@@ -21,7 +21,9 @@ export interface OpsServerOptions {
  * own (ingest, modeling workers). The collector serves the same routes on its
  * API server through `opsRoutes`.
  */
-export async function startOpsServer(options: OpsServerOptions): Promise<{ port: number; close(): Promise<void> }> {
+export async function startOpsServer(
+  options: OpsServerOptions,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     handleOpsRequest(req.url ?? '/', options)
       .then(({ status, contentType, body }) => {

@@ -19,10 +19,6 @@ export {
 export { generateId } from './id.js';
 export { LIMITS } from './limits.js';
 export type { Problem, ProblemCode, Validated } from './problems.js';
-export { encodeStoredEvent, type StoredEvent, type StoredEventMeta, toStoredEvent } from './stored-event.js';
-export { correctTimestamp } from './timestamps.js';
-export { EVENT_TYPES, type EventType, type JsonObject, type JsonValue, type SegmentEvent } from './types.js';
-export { type ValidateOptions, validateEvent } from './validate.js';
 export {
   type EventLine,
   type EventRecord,
@@ -31,3 +27,7 @@ export {
   RECORD_SEPARATOR,
   splitRecord,
 } from './record.js';
+export { encodeStoredEvent, type StoredEvent, type StoredEventMeta, toStoredEvent } from './stored-event.js';
+export { correctTimestamp } from './timestamps.js';
+export { EVENT_TYPES, type EventType, type JsonObject, type JsonValue, type SegmentEvent } from './types.js';
+export { type ValidateOptions, validateEvent } from './validate.js';

@@ -22,7 +22,10 @@ export function benchRun(name: string, base: Record<string, string | undefined>)
   const groupId = `${prefix}-ingest`;
   const chdbPath = base['CHDB_PATH'] ?? `.pulse/bench/chdb-${id}`;
   const brokers = (base['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-  const kafka = createKafka({ brokers, clientId: 'pulse-bench' }, createLogger({ service: 'bench', level: 'error' }));
+  const kafka = createKafka(
+    { brokers, clientId: 'pulse-bench' },
+    createLogger({ service: 'bench', level: 'error' }),
+  );
   const database = 'pulse';
   return {
     id,

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 /** Runs a TypeScript entry point (path from the repository root) in its own Node process. */
-export function spawnNode(entry: string, args: string[], env: Record<string, string | undefined>): ChildProcess {
+export function spawnNode(
+  entry: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(REPO, entry), ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },

@@ -34,7 +34,10 @@ export async function benchE2E(base: Record<string, string | undefined>, o: E2EO
     logger: createLogger({ service: 'ingest', level: 'error' }),
   });
   const port = await freePort();
-  const collector = spawnNode('services/collector/src/main.ts', [], { ...run.env, COLLECTOR_PORT: String(port) });
+  const collector = spawnNode('services/collector/src/main.ts', [], {
+    ...run.env,
+    COLLECTOR_PORT: String(port),
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilOk(`${url}/readyz`, 60_000);
@@ -48,7 +51,10 @@ export async function benchE2E(base: Record<string, string | undefined>, o: E2EO
     const gen = JSON.parse(await lastLine(generator)) as GeneratorResult;
     await waitForConsumer(run.kafka, run.groupId, topicNames(run.prefix).events, { timeoutMs: 300_000 });
     const seconds = (performance.now() - started) / 1000;
-    const [row] = await queryRows<{ n: string }>(clickhouse, `SELECT count() AS n FROM ${run.database}.events FINAL`);
+    const [row] = await queryRows<{ n: string }>(
+      clickhouse,
+      `SELECT count() AS n FROM ${run.database}.events FINAL`,
+    );
     const stored = Number(row?.n ?? 0);
     if (stored !== gen.accepted) {
       throw new Error(`e2e bench: ${gen.accepted} events acknowledged but ${stored} stored`);

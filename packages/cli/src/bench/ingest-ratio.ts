@@ -13,14 +13,20 @@ import { benchRun } from './bench-env.js';
  */
 export async function benchIngestRatio(base: Record<string, string | undefined>, events: number) {
   const run = benchRun('ingest', base);
-  const clickhouse = createClickHouse({ database: run.database, chdbPath: run.chdbPath, ...(base['CLICKHOUSE_URL'] ? { url: base['CLICKHOUSE_URL'] } : {}) });
+  const clickhouse = createClickHouse({
+    database: run.database,
+    chdbPath: run.chdbPath,
+    ...(base['CLICKHOUSE_URL'] ? { url: base['CLICKHOUSE_URL'] } : {}),
+  });
   try {
     await migrate(clickhouse, run.database);
     const payloads = makePayloads(events, run.id);
     await ensureTopics(run.kafka, topicCatalogue(run.prefix));
     await produce(run.kafka, topicNames(run.prefix).events, payloads);
 
-    await clickhouse.command({ query: `CREATE TABLE ${run.database}.events_baseline AS ${run.database}.events` });
+    await clickhouse.command({
+      query: `CREATE TABLE ${run.database}.events_baseline AS ${run.database}.events`,
+    });
     const baselineStarted = performance.now();
     for (let i = 0; i < payloads.length; i += 10_000) {
       const rows = payloads.slice(i, i + 10_000).map((p) => JSON.parse(p.value) as Record<string, unknown>);
@@ -70,7 +76,12 @@ function makePayloads(n: number, runId: string): Array<{ key: string; value: str
       timestamp: new Date(Date.UTC(2026, 10, 1) + i * 13).toISOString(),
       properties:
         i % 5 === 0
-          ? { order_id: `o-${i}`, revenue: 25.5, currency: 'GBP', products: [{ product_id: '85123A', price: 2.55, quantity: 10 }] }
+          ? {
+              order_id: `o-${i}`,
+              revenue: 25.5,
+              currency: 'GBP',
+              products: [{ product_id: '85123A', price: 2.55, quantity: 10 }],
+            }
           : { product_id: '85123A', name: 'WHITE HANGING HEART T-LIGHT HOLDER', price: 2.55 },
       context: { library: { name: 'bench', version: '1' }, userAgent: 'Mozilla/5.0' },
     });
@@ -81,7 +92,11 @@ function makePayloads(n: number, runId: string): Array<{ key: string; value: str
   return out;
 }
 
-async function produce(kafka: import('kafkajs').Kafka, topic: string, payloads: Array<{ key: string; value: string }>) {
+async function produce(
+  kafka: import('kafkajs').Kafka,
+  topic: string,
+  payloads: Array<{ key: string; value: string }>,
+) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   for (let i = 0; i < payloads.length; i += 5000) {

@@ -14,7 +14,18 @@ const concurrency = Number(concurrencyArg);
 const target = new URL('/v1/batch', url);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-const PRODUCTS = ['85123A', '71053', '84406B', '84029G', '84029E', '22752', '21730', '22633', '22632', '84879'];
+const PRODUCTS = [
+  '85123A',
+  '71053',
+  '84406B',
+  '84029G',
+  '84029E',
+  '22752',
+  '21730',
+  '22633',
+  '22632',
+  '84879',
+];
 
 /**
  * A realistic mix: views, cart adds and orders with products, about 500
@@ -43,7 +54,15 @@ function post(body: string): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
       target,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: auth, 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          authorization: auth,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

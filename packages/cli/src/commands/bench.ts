@@ -12,16 +12,24 @@ export function registerBench(program: Command): void {
     .option('--batch <n>', 'events per HTTP batch', '100')
     .option('--concurrency <n>', 'HTTP requests in flight', '16')
     .option('--out <file>', 'figures file', '.pulse/bench.json')
-    .action(async (o: { events: string; ingestEvents: string; batch: string; concurrency: string; out: string }) => {
-      const figures = {
-        ...(await benchIngestRatio(process.env, Number(o.ingestEvents))),
-        ...(await benchE2E(process.env, {
-          events: Number(o.events),
-          batchSize: Number(o.batch),
-          concurrency: Number(o.concurrency),
-        })),
-      };
-      const all = writeBenchFigures(o.out, figures);
-      process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-    });
+    .action(
+      async (o: {
+        events: string;
+        ingestEvents: string;
+        batch: string;
+        concurrency: string;
+        out: string;
+      }) => {
+        const figures = {
+          ...(await benchIngestRatio(process.env, Number(o.ingestEvents))),
+          ...(await benchE2E(process.env, {
+            events: Number(o.events),
+            batchSize: Number(o.batch),
+            concurrency: Number(o.concurrency),
+          })),
+        };
+        const all = writeBenchFigures(o.out, figures);
+        process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+      },
+    );
 }

@@ -6,7 +6,11 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('replay Online Retail through the whole pipeline on the embedded ClickHouse and summarise')
-    .option('--speed <factor>', 'time compression (event time / wall time); 0 = as fast as possible', '2000000')
+    .option(
+      '--speed <factor>',
+      'time compression (event time / wall time); 0 = as fast as possible',
+      '2000000',
+    )
     .option('--limit <n>', 'replay only the first n calls (0 = all)', '0')
     .option('--summary <file>', 'where to write the JSON summary', '.pulse/demo-summary.json')
     .action(async (opts: { speed: string; limit: string; summary: string }) => {

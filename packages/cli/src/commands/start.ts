@@ -10,8 +10,12 @@ export function registerStart(program: Command): void {
     .action(async (names: string[]) => {
       const services = names.includes('all') ? SERVICES : names;
       const unknown = services.filter((s) => !(SERVICES as readonly string[]).includes(s));
-      if (unknown.length > 0) throw new Error(`unknown service(s) ${unknown.join(', ')}; choose from ${SERVICES.join(', ')}, all`);
-      const logger = createLogger({ service: 'pulse', level: (process.env['LOG_LEVEL'] as 'info') ?? 'info' });
+      if (unknown.length > 0)
+        throw new Error(`unknown service(s) ${unknown.join(', ')}; choose from ${SERVICES.join(', ')}, all`);
+      const logger = createLogger({
+        service: 'pulse',
+        level: (process.env['LOG_LEVEL'] as 'info') ?? 'info',
+      });
       const pipeline = await startPipeline({ env: process.env, services: services as ServiceName[], logger });
       logger.info({ services, collector: pipeline.collector?.url }, 'pulse running');
       closeOnSignals(pipeline, logger);

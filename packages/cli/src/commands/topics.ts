@@ -9,7 +9,10 @@ export function registerTopics(program: Command): void {
     .action(async () => {
       const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
       const prefix = process.env['KAFKA_TOPIC_PREFIX'] ?? 'pulse';
-      const kafka = createKafka({ brokers, clientId: 'pulse-cli' }, createLogger({ service: 'cli', level: 'warn' }));
+      const kafka = createKafka(
+        { brokers, clientId: 'pulse-cli' },
+        createLogger({ service: 'cli', level: 'warn' }),
+      );
       const specs = topicCatalogue(prefix);
       const { created } = await ensureTopics(kafka, specs);
       for (const s of specs) {

@@ -1,12 +1,15 @@
 import { rmSync } from 'node:fs';
-import type { Kafka } from 'kafkajs';
 import { topicCatalogue } from '@pulse/kafka';
+import type { Kafka } from 'kafkajs';
 
 /**
  * The demo starts from nothing each run, so its figures describe that run:
  * its topics, consumer group and embedded data directory are removed first.
  */
-export async function resetDemo(kafka: Kafka, opts: { topicPrefix: string; groupIds: string[]; chdbPath: string }) {
+export async function resetDemo(
+  kafka: Kafka,
+  opts: { topicPrefix: string; groupIds: string[]; chdbPath: string },
+) {
   const admin = kafka.admin();
   await admin.connect();
   try {

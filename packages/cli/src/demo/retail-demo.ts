@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { queryRows } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
-import { type SegmentCall, mapOnlineRetail, readOnlineRetail } from '@pulse/datasets';
+import { mapOnlineRetail, readOnlineRetail, type SegmentCall } from '@pulse/datasets';
 import { createKafka, topicNames, waitForConsumer } from '@pulse/kafka';
 import type { Kafka } from 'kafkajs';
 import { startPipeline } from '../pipeline.js';
@@ -57,7 +57,10 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
   const logger = createLogger({ service: 'demo', level: 'warn' });
   const prefix = env['KAFKA_TOPIC_PREFIX']!;
   const groupId = env['INGEST_GROUP_ID']!;
-  const kafka = createKafka({ brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'pulse-demo' }, logger);
+  const kafka = createKafka(
+    { brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'pulse-demo' },
+    logger,
+  );
   if (!env['CLICKHOUSE_URL']) {
     await resetDemo(kafka, { topicPrefix: prefix, groupIds: [groupId], chdbPath: env['CHDB_PATH']! });
   }
@@ -71,7 +74,9 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
   });
   try {
     const { calls, notSent, callCount } = await loadRetailCalls(options);
-    say(`Online Retail: ${callCount} Segment calls from 541,909 invoice lines; replaying at ${options.speed}x`);
+    say(
+      `Online Retail: ${callCount} Segment calls from 541,909 invoice lines; replaying at ${options.speed}x`,
+    );
     const progress = new Progress('replay', callCount);
     const replay = await replayCalls(calls, {
       url: pipeline.collector!.url,
@@ -116,7 +121,9 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
       seconds: round((performance.now() - started) / 1000),
       rejection_examples: Object.fromEntries(tally.examples),
       source_rows_not_sent: notSent,
-      stored_by_event: Object.fromEntries(byEvent.map((r) => [r.type === 'track' ? r.event : r.type, Number(r.n)])),
+      stored_by_event: Object.fromEntries(
+        byEvent.map((r) => [r.type === 'track' ? r.event : r.type, Number(r.n)]),
+      ),
       customers: Number(orders?.customers ?? 0),
       guest_checkouts: Number(orders?.guests ?? 0),
       revenue_gbp: orders?.revenue ?? 0,
@@ -134,16 +141,23 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
 async function loadRetailCalls(options: DemoOptions) {
   const calls: SegmentCall[] = [];
   const notSent: Record<string, number> = {};
-  for await (const item of mapOnlineRetail(readOnlineRetail(options.dataDir ? { dataDir: options.dataDir } : {}))) {
+  for await (const item of mapOnlineRetail(
+    readOnlineRetail(options.dataDir ? { dataDir: options.dataDir } : {}),
+  )) {
     if (item.kind === 'not_sent') notSent[item.reason] = (notSent[item.reason] ?? 0) + item.lines.length;
     else if (options.limit === 0 || calls.length < options.limit) calls.push(item.call);
   }
   return { calls, notSent, callCount: calls.length };
 }
 
-async function counterValue(pipeline: Awaited<ReturnType<typeof startPipeline>>, outcome: string): Promise<number> {
+async function counterValue(
+  pipeline: Awaited<ReturnType<typeof startPipeline>>,
+  outcome: string,
+): Promise<number> {
   const metric = await pipeline.collector!.registry.getSingleMetric('pulse_collector_events_total')?.get();
-  return (metric?.values ?? []).filter((v) => v.labels['outcome'] === outcome).reduce((s, v) => s + v.value, 0);
+  return (metric?.values ?? [])
+    .filter((v) => v.labels['outcome'] === outcome)
+    .reduce((s, v) => s + v.value, 0);
 }
 
 async function topicSize(kafka: Kafka, topic: string): Promise<number> {
@@ -164,5 +178,3 @@ function round(n: number): number {
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
-
-

@@ -1,5 +1,5 @@
-import { Analytics } from '@segment/analytics-node';
 import type { SegmentCall } from '@pulse/datasets';
+import { Analytics } from '@segment/analytics-node';
 
 export interface ReplayOptions {
   url: string;
@@ -63,7 +63,8 @@ export async function replayCalls(
         const callback = (err?: unknown) => {
           inFlight--;
           if (err) {
-            const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
+            const message =
+              err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
             failed.set(message, (failed.get(message) ?? 0) + 1);
           }
           resolve();
