@@ -22,24 +22,8 @@ done
 
 say() { echo "kafka/stop: $*"; }
 
-is_our_kafka() {
-  local pid="$1" args
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r "/proc/$pid/cmdline" ]]; then args="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
-  else args="$(ps -p "$pid" -o args= 2>/dev/null || true)"; fi
-  [[ "$args" == *"kafka.Kafka $CONF"* ]]
-}
-# pid of a live kafka.Kafka started with this data dir's server.properties (pid file first, then /proc scan)
-find_our_pid() {
-  local p=""
-  [[ -f "$PID_FILE" ]] && p="$(cat "$PID_FILE" 2>/dev/null || true)"
-  if [[ -n "$p" ]] && is_our_kafka "$p"; then echo "$p"; return 0; fi
-  for d in /proc/[0-9]*; do
-    p="${d#/proc/}"
-    if is_our_kafka "$p" 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=infra/kafka/lib.sh
+. "$HERE/lib.sh"
 
 PID="$(find_our_pid || true)"
 

@@ -1,6 +1,6 @@
 import { createLogger } from '@pulse/common';
 import { type StoredEvent, splitRecord } from '@pulse/events';
-import { createKafka } from '@pulse/kafka';
+import { createKafka, deletePrefixTopics } from '@pulse/kafka';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { BROKERS, uniqueName } from './ids.js';
 
@@ -53,15 +53,9 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000)
   return out;
 }
 
+/** Deletes the topics of a test's prefix. */
 export async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+  await deletePrefixTopics(kafka, prefix);
 }
 
 export interface ReadEvent extends ReadMessage {

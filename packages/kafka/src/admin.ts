@@ -101,3 +101,16 @@ export async function waitForConsumer(
     await sleep(250);
   }
 }
+
+/** Deletes every topic of a prefix (`<prefix>.*`): the topics of a test, bench or demo run. */
+export async function deletePrefixTopics(kafka: Kafka, prefix: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    return topics;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createLogger } from '@pulse/common';
-import { createKafka } from '@pulse/kafka';
+import { createKafka, deletePrefixTopics } from '@pulse/kafka';
 import type { Kafka } from 'kafkajs';
 
 /** A run of its own: fresh topics, group and embedded data directory, removed afterwards. */
@@ -47,14 +47,7 @@ export function benchRun(name: string, base: Record<string, string | undefined>)
       COLLECTOR_LOG_LEVEL: 'error',
     },
     async cleanup() {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-        if (topics.length > 0) await admin.deleteTopics({ topics });
-      } finally {
-        await admin.disconnect();
-      }
+      await deletePrefixTopics(kafka, prefix);
       if (!base['CHDB_PATH']) rmSync(chdbPath, { recursive: true, force: true });
     },
   };
