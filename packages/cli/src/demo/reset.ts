@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { topicCatalogue } from '@pulse/kafka';
+import { sleep } from '@pulse/common';
+import { deletePrefixTopics } from '@pulse/kafka';
 import type { Kafka } from 'kafkajs';
 
 /**
@@ -10,22 +11,18 @@ export async function resetDemo(
   kafka: Kafka,
   opts: { topicPrefix: string; groupIds: string[]; chdbPath: string },
 ) {
+  const deleted = await deletePrefixTopics(kafka, opts.topicPrefix);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const ours = topicCatalogue(opts.topicPrefix)
-      .map((t) => t.name)
-      .filter((name) => existing.has(name));
-    if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
     const stale = opts.groupIds.filter((g) => groups.includes(g));
     if (stale.length > 0) await admin.deleteGroups(stale);
     // Topic deletion is asynchronous in Kafka; wait until it is done before recreating.
     for (let i = 0; i < 100; i++) {
       const left = new Set(await admin.listTopics());
-      if (!ours.some((t) => left.has(t))) break;
-      await new Promise((r) => setTimeout(r, 200));
+      if (!deleted.some((t) => left.has(t))) break;
+      await sleep(200);
     }
   } finally {
     await admin.disconnect();
