@@ -1,41 +1,18 @@
 import { rmSync } from 'node:fs';
 import { createClickHouse } from '@pulse/clickhouse';
 import { sleep } from '@pulse/common';
-import { encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import { consumerLag, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
-import { type Message, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryOne } from '../support/chdb.js';
 import { type ChildService, spawnService, stopService } from '../support/child.js';
+import { storedEvents } from '../support/events.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
 
 const TOTAL = 60_000;
 const CHUNK = 2000;
 const DATABASE = 'pulse_fault';
-
-/** Stored events m-000001 … m-060000, as the collector writes them. */
-function storedEvents(from: number, to: number): Message[] {
-  const messages: Message[] = [];
-  for (let n = from; n <= to; n++) {
-    const receivedAt = new Date(Date.UTC(2024, 0, 1) + n * 60_000);
-    const validated = validateEvent(
-      {
-        type: 'track',
-        messageId: `m-${String(n).padStart(6, '0')}`,
-        userId: `user-${n % 1000}`,
-        event: 'Item Viewed',
-        timestamp: receivedAt.toISOString(),
-        properties: { item: `item-${n % 250}` },
-      },
-      { receivedAt },
-    );
-    if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
-    const stored = toStoredEvent(validated.value, { receivedAt, sourceId: 'fault-test' });
-    messages.push({ key: stored.user_key, value: encodeStoredEvent(stored) });
-  }
-  return messages;
-}
 
 const kafka = testKafka();
 const children: ChildService[] = [];

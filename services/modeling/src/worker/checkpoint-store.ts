@@ -1,0 +1,73 @@
+import { type ClickHouseClient, insertJsonEachRow, queryRows } from '@pulse/clickhouse';
+import { PulseError } from '@pulse/common';
+
+/** Per topic, per partition: the next offset to read (everything below is in the state). */
+export type Offsets = Record<string, Record<string, string>>;
+
+export interface Checkpoint {
+  version: number;
+  offsets: Offsets;
+  /** Model name → snapshot. */
+  state: Record<string, unknown>;
+  events: number;
+}
+
+export class CheckpointUnreadableError extends PulseError {
+  constructor(worker: string, version: number, cause: unknown) {
+    super(
+      'PULSE_CHECKPOINT_UNREADABLE',
+      `checkpoint ${version} of ${worker} cannot be read (${cause instanceof Error ? cause.message : String(cause)}); delete it from model_checkpoints to fall back to the previous one`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Checkpoints in ClickHouse: one row holds the whole state and its offsets,
+ * so a checkpoint is written atomically; the newest version wins.
+ */
+export class CheckpointStore {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly table: string,
+    private readonly worker: string,
+    private readonly keep = 3,
+  ) {}
+
+  async latest(): Promise<Checkpoint | undefined> {
+    const [row] = await queryRows<{ version: string; offsets: string; state: string; events: string }>(
+      this.client,
+      `SELECT version, offsets, state, events FROM ${this.table} WHERE worker = {worker:String} ORDER BY version DESC LIMIT 1`,
+      { worker: this.worker },
+    );
+    if (!row) return undefined;
+    try {
+      return {
+        version: Number(row.version),
+        offsets: JSON.parse(row.offsets) as Offsets,
+        state: JSON.parse(row.state) as Record<string, unknown>,
+        events: Number(row.events),
+      };
+    } catch (err) {
+      throw new CheckpointUnreadableError(this.worker, Number(row.version), err);
+    }
+  }
+
+  /** Writes `state` (already serialised, see ModelingConsumer) as the next version, then drops old ones. */
+  async write(version: number, offsets: Offsets, state: string, events: number): Promise<void> {
+    const row = JSON.stringify({
+      worker: this.worker,
+      version,
+      offsets: JSON.stringify(offsets),
+      state,
+      events,
+    });
+    await insertJsonEachRow(this.client, this.table, row, {});
+    if (version > this.keep) {
+      await this.client.command({
+        query: `DELETE FROM ${this.table} WHERE worker = {worker:String} AND version <= {old:UInt64}`,
+        query_params: { worker: this.worker, old: version - this.keep },
+      });
+    }
+  }
+}
