@@ -9,7 +9,7 @@ PNPM := $(abspath $(TOOLS))/node_modules/.bin/pnpm
 export PNPM
 export KAFKAJS_NO_PARTITIONER_WARNING := 1
 
-.PHONY: bootstrap deps kafka-jars stack-up stack-down demo test test-unit lint typecheck bench clean
+.PHONY: bootstrap deps kafka-jars tools stack-up stack-down demo test test-unit lint typecheck bench clean
 
 bootstrap: deps kafka-jars
 
@@ -26,6 +26,13 @@ deps: node_modules/.modules.yaml
 
 kafka-jars:
 	infra/kafka/fetch.sh
+
+# promtool and prometheus (Debian's package) check the alert rules and scrape
+# the services in the observability tests; installed when missing.
+tools:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends prometheus; }
 
 stack-up: bootstrap
 	infra/stack.sh up
@@ -45,7 +52,7 @@ lint: deps
 test-unit: deps
 	$(PNPM) exec vitest run --project unit
 
-test: stack-up typecheck lint
+test: tools stack-up typecheck lint
 	$(PNPM) exec vitest run
 
 bench: stack-up

@@ -511,7 +511,7 @@ describe('ingest: Kafka → ClickHouse', () => {
     const first = await p.start({ config: { flushIntervalMs: 600_000 } });
     await waitFor(
       async () => (await metric(first.registry, 'pulse_ingest_records_total')) === 500,
-      30_000,
+      60_000,
       async () => `consumed ${await metric(first.registry, 'pulse_ingest_records_total')}`,
     );
     expect((await counts(p.database)).raw).toBe(0);

@@ -2,8 +2,10 @@ import { PulseError } from '@pulse/common';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvalRecs } from './commands/eval-recs.js';
 import { registerReplay } from './commands/replay.js';
 import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
 import { registerTopics } from './commands/topics.js';
 
 const program = new Command('pulse')
@@ -14,6 +16,8 @@ registerTopics(program);
 registerReplay(program);
 registerDemo(program);
 registerBench(program);
+registerEvalRecs(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (bad configuration, missing data, unreachable Kafka) get their message, not a stack.

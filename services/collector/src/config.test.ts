@@ -34,6 +34,7 @@ describe('collectorConfigFromEnv', () => {
       },
       corsOrigins: ['*'],
       ensureTopics: true,
+      personalTraits: [],
     });
   });
 
@@ -46,6 +47,7 @@ describe('collectorConfigFromEnv', () => {
       COLLECTOR_MAX_BATCH_BYTES: '100000',
       COLLECTOR_CORS_ORIGINS: 'https://a.example,https://b.example',
       PULSE_ENSURE_TOPICS: 'false',
+      PULSE_PERSONAL_TRAITS: 'company,plan',
     });
     expect(config.port).toBe(9000);
     expect(config.writeKeys).toEqual([
@@ -57,6 +59,7 @@ describe('collectorConfigFromEnv', () => {
     expect(config.limits).toMatchObject({ maxBatchBytes: 100_000, maxDecompressedBytes: 400_000 });
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.ensureTopics).toBe(false);
+    expect(config.personalTraits).toEqual(['company', 'plan']);
   });
 
   it.each(['no-source', 'key:', ':source', 'key:source:extra'])(

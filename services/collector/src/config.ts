@@ -24,6 +24,8 @@ export interface CollectorConfig {
   corsOrigins: string[];
   /** Whether to create the Kafka topics at start (off where operators manage topics). */
   ensureTopics: boolean;
+  /** Traits redacted from logs besides the default personal ones (PULSE_PERSONAL_TRAITS). */
+  personalTraits?: string[];
 }
 
 const writeKeysSchema = z
@@ -61,6 +63,7 @@ const schema = z.object({
   COLLECTOR_MAX_BATCH_BYTES: envInt(LIMITS.maxBatchBytes, 1024),
   COLLECTOR_CORS_ORIGINS: envList('*'),
   PULSE_ENSURE_TOPICS: envBool(true),
+  PULSE_PERSONAL_TRAITS: envList(''),
 });
 
 /** Reads the collector's configuration from the environment; throws ConfigError naming each bad variable. */
@@ -86,5 +89,6 @@ export function collectorConfigFromEnv(env: Env): CollectorConfig {
     },
     corsOrigins: e.COLLECTOR_CORS_ORIGINS,
     ensureTopics: e.PULSE_ENSURE_TOPICS,
+    personalTraits: e.PULSE_PERSONAL_TRAITS,
   };
 }

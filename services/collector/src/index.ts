@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { CollectorConfig } from './config.js';
 import { createCollectorMetrics } from './metrics.js';
 import type { Rejection } from './prepare.js';
+import { producerReadiness } from './readiness.js';
 import { buildCollectorServer } from './server.js';
 import { WriteKeyStore } from './write-keys.js';
 
@@ -33,9 +34,14 @@ export interface CollectorDeps {
  * and waits for Kafka to acknowledge them before disconnecting.
  */
 export async function start(config: CollectorConfig, deps: CollectorDeps = {}): Promise<Collector> {
-  const logger = deps.logger ?? createLogger({ service: 'collector', level: config.logLevel });
+  const logger =
+    deps.logger ??
+    createLogger({
+      service: 'collector',
+      level: config.logLevel,
+      ...(config.personalTraits ? { personalTraits: config.personalTraits } : {}),
+    });
   const registry = deps.registry ?? createMetricsRegistry('collector');
-  const metrics = createCollectorMetrics(registry);
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
   const topics = topicNames(config.kafka.topicPrefix);
   if (config.ensureTopics) await ensureTopics(kafka, topicCatalogue(config.kafka.topicPrefix));
@@ -51,6 +57,7 @@ export async function start(config: CollectorConfig, deps: CollectorDeps = {}): 
       metrics.produceBatchMessages.observe(messages);
     },
   });
+  const metrics = createCollectorMetrics(registry, () => producer.status.pendingBytes);
   await producer.connect();
 
   const app = await buildCollectorServer({
@@ -62,12 +69,7 @@ export async function start(config: CollectorConfig, deps: CollectorDeps = {}): 
     metrics,
     registry,
     ...(deps.onRejected ? { onRejected: deps.onRejected } : {}),
-    readiness: () => {
-      const s = producer.status;
-      return s.state === 'ready'
-        ? { ready: true, reasons: [] }
-        : { ready: false, reasons: [`kafka producer ${s.state}${s.lastError ? `: ${s.lastError}` : ''}`] };
-    },
+    readiness: () => producerReadiness(producer.status, config.kafka.maxPendingBytes),
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface CollectorMetrics {
   httpRequests: Counter<'route' | 'status'>;
@@ -8,8 +8,17 @@ export interface CollectorMetrics {
   produceBatchMessages: Histogram;
 }
 
-export function createCollectorMetrics(registry: Registry): CollectorMetrics {
-  return {
+/** The routes of Segment's API as metrics label them (the one-letter aliases count as their endpoint). */
+export const EVENT_ROUTES = ['batch', 'track', 'identify', 'page', 'screen', 'group', 'alias'].map(
+  (e) => `/v1/${e}`,
+);
+
+/**
+ * `pendingBytes` reads the producer's backlog when scraped
+ * (pulse_kafka_producer_pending_bytes); without it the gauge is not exported.
+ */
+export function createCollectorMetrics(registry: Registry, pendingBytes?: () => number): CollectorMetrics {
+  const metrics: CollectorMetrics = {
     httpRequests: new Counter({
       name: 'pulse_http_requests_total',
       help: 'HTTP requests answered, by route and status code',
@@ -43,4 +52,21 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
       registers: [registry],
     }),
   };
+  if (pendingBytes) {
+    new Gauge({
+      name: 'pulse_kafka_producer_pending_bytes',
+      help: "Bytes accepted and waiting for Kafka's acknowledgement; at KAFKA_MAX_PENDING_BYTES requests get 429",
+      registers: [registry],
+      collect() {
+        this.set(pendingBytes());
+      },
+    });
+  }
+  // Series known in advance exist from the start, so rates and alerts see them before the first event.
+  metrics.events.inc({ outcome: 'accepted', reason: '' }, 0);
+  metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, 0);
+  metrics.produceDuration.zero({ outcome: 'ok' });
+  metrics.produceDuration.zero({ outcome: 'error' });
+  for (const route of EVENT_ROUTES) metrics.httpDuration.zero({ route });
+  return metrics;
 }

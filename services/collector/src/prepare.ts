@@ -27,6 +27,8 @@ export interface Prepared {
   messages: Message[];
   /** Valid events, across all records. */
   accepted: number;
+  /** The messageIds of the valid events, in request order: debug logs name them beside the request id. */
+  messageIds: string[];
   rejected: Rejection[];
 }
 
@@ -43,21 +45,22 @@ export interface PrepareContext {
  */
 export function prepareEvents(body: unknown, endpoint: Endpoint, ctx: PrepareContext): Prepared {
   const lines: EventLine[] = [];
+  const messageIds: string[] = [];
   const rejected: Rejection[] = [];
   if (endpoint !== 'batch') {
-    prepareOne(body, endpoint, null, ctx, lines, rejected);
+    prepareOne(body, endpoint, null, ctx, lines, messageIds, rejected);
   } else {
     const envelope = validateBatchEnvelope(body);
     if (!envelope.ok) {
       for (const p of envelope.problems) rejected.push(rejection(null, p));
     } else {
       expandBatch(envelope.value).forEach((event, index) => {
-        prepareOne(event, undefined, index, ctx, lines, rejected);
+        prepareOne(event, undefined, index, ctx, lines, messageIds, rejected);
       });
     }
   }
   const messages = groupIntoRecords(lines).map((r): Message => ({ key: r.key, value: r.value }));
-  return { messages, accepted: lines.length, rejected };
+  return { messages, accepted: lines.length, messageIds, rejected };
 }
 
 function prepareOne(
@@ -66,6 +69,7 @@ function prepareOne(
   index: number | null,
   ctx: PrepareContext,
   lines: EventLine[],
+  messageIds: string[],
   rejected: Rejection[],
 ): void {
   const result = validateEvent(input, {
@@ -89,6 +93,7 @@ function prepareOne(
     return;
   }
   lines.push({ key: stored.user_key, line, bytes });
+  messageIds.push(stored.message_id);
 }
 
 function rejection(index: number | null, p: Problem): Rejection {

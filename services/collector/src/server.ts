@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
 import { errorMessage, handleOpsRequest, type Logger, type ReadinessCheck } from '@pulse/common';
 import { KafkaUnavailableError, ProducerBackpressureError } from '@pulse/kafka';
@@ -48,6 +50,16 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   a: 'alias',
 };
 
+/** A client's X-Request-Id is kept when it looks like an id; anything else (too long, odd characters) is replaced. */
+const CLIENT_REQUEST_ID = /^[\w.:/+=-]{1,128}$/;
+
+/** The request's correlation id: the client's X-Request-Id, else a fresh UUID. Echoed back and in every log line. */
+export function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  const given = Array.isArray(header) ? header[0] : header;
+  return given !== undefined && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 const SINGLE_EVENT_OVERHEAD = 1024;
 const DECOMPRESSION_FACTOR = 4;
 
@@ -60,12 +72,14 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     // Routes read bodies themselves; this only bounds what fastify buffers elsewhere.
     bodyLimit: config.limits.maxBatchBytes,
     return503OnClosing: true,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
   });
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     methods: ['POST', 'GET', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Content-Encoding', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id'],
     maxAge: 86_400,
   });
 
@@ -88,9 +102,18 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     );
   });
 
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof BodyError) {
       metrics.events.inc({ outcome: 'rejected', reason: err.code });
+      logger.debug(
+        { requestId: request.id, route: routeOf(request.url), status: err.status, reason: err.code },
+        'request refused',
+      );
       if (err.status === 413) void reply.header('connection', 'close');
       return reply.code(err.status).send({ success: false, error: err.code, reason: err.message });
     }
@@ -98,7 +121,10 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return reply.code(status).send({ success: false, error: 'bad_request', reason: errorMessage(err) });
     }
-    logger.error({ err: errorMessage(err), route: routeOf(request.url) }, 'unexpected error');
+    logger.error(
+      { requestId: request.id, err: errorMessage(err), route: routeOf(request.url) },
+      'unexpected error',
+    );
     return reply
       .code(500)
       .send({ success: false, error: 'internal', reason: 'unexpected error; see the logs' });
@@ -162,9 +188,25 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
           await deps.sink.send(deps.topic, prepared.messages);
         } catch (err) {
           metrics.events.inc({ outcome: 'unavailable', reason: 'kafka' }, prepared.accepted);
+          // Per request only at debug: an outage is logged once by the producer, not 20,000 times a second.
+          logger.debug(
+            { requestId: request.id, messageIds: prepared.messageIds, err: errorMessage(err) },
+            'events not acknowledged by Kafka',
+          );
           return unavailable(reply, err);
         }
         metrics.events.inc({ outcome: 'accepted', reason: '' }, prepared.accepted);
+      }
+      if (logger.isLevelEnabled('debug')) {
+        logger.debug(
+          {
+            requestId: request.id,
+            route: `/v1/${endpoint}`,
+            messageIds: prepared.messageIds,
+            rejected: prepared.rejected.map((r) => ({ index: r.index, field: r.field, code: r.code })),
+          },
+          'events received',
+        );
       }
       if (prepared.rejected.length === 0) return reply.code(200).send({ success: true });
       // Counted per event (its first problem), not per problem.

@@ -148,6 +148,17 @@ describe('classifyRecord', () => {
     expect(result.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['', 'properties']));
   });
 
+  it("names a refused event's messageId, stored or raw, for the logs", () => {
+    const stored = deadLetter(Buffer.from(JSON.stringify({ v: 1, message_id: 'm-stored' })));
+    expect(stored.messageId).toBe('m-stored');
+    const raw = deadLetter(
+      Buffer.from(JSON.stringify(segmentCall({ messageId: 'm-raw', type: 'purchase' }))),
+    );
+    expect(raw.messageId).toBe('m-raw');
+    expect(deadLetter(Buffer.from('{"not":"an event"}')).messageId).toBeUndefined();
+    expect(deadLetter(Buffer.from('not json')).messageId).toBeUndefined();
+  });
+
   it('splits a record into its lines and refuses only the bad one, with its own text', () => {
     const lines = [
       JSON.stringify(storedEvent({ messageId: 'a' })),

@@ -20,6 +20,8 @@ export type Classified =
       problems: Problem[];
       /** The refused line; undefined when the whole record is refused (its bytes are kept instead). */
       text?: string;
+      /** The event's messageId when the line carries one: logs about the dead letter name it. */
+      messageId?: string;
     };
 
 /**
@@ -91,9 +93,29 @@ function classifyLine(text: string, line: number, kafkaTimestamp: string): Class
       });
       return { kind: 'row', line, messageId: event.message_id, row: encodeStoredEvent(event) };
     }
-    return { kind: 'dead_letter', line, reasonCode: 'invalid_event', problems: segment.problems, text };
+    return {
+      kind: 'dead_letter',
+      line,
+      reasonCode: 'invalid_event',
+      problems: segment.problems,
+      text,
+      ...idOf(raw),
+    };
   }
-  return { kind: 'dead_letter', line, reasonCode: 'invalid_event', problems: stored.problems, text };
+  return {
+    kind: 'dead_letter',
+    line,
+    reasonCode: 'invalid_event',
+    problems: stored.problems,
+    text,
+    ...idOf(raw),
+  };
+}
+
+/** The messageId of a refused line (a stored event's message_id or a Segment event's messageId), if it has one. */
+function idOf(raw: Record<string, unknown> | undefined): { messageId?: string } {
+  const id = raw?.['message_id'] ?? raw?.['messageId'];
+  return typeof id === 'string' && id.length > 0 ? { messageId: id } : {};
 }
 
 /** A stable id for an event: the same line of the same record at the same Kafka timestamp is the same event. */

@@ -42,6 +42,9 @@ describe('ingestConfigFromEnv', () => {
       INGEST_BATCH_ROWS: '500',
       INGEST_FLUSH_INTERVAL_MS: '250',
       INGEST_DEDUP_WINDOW: '0',
+      INGEST_LAG_INTERVAL_MS: '2000',
+      INGEST_LAG_WINDOW_MS: '30000',
+      PULSE_PERSONAL_TRAITS: 'company, plan',
     });
     expect(config).toEqual({
       logLevel: 'warn',
@@ -62,6 +65,9 @@ describe('ingestConfigFromEnv', () => {
       batchRows: 500,
       flushIntervalMs: 250,
       dedupWindow: 0,
+      lagIntervalMs: 2000,
+      lagWindowMs: 30_000,
+      personalTraits: ['company', 'plan'],
     });
   });
 
@@ -71,6 +77,8 @@ describe('ingestConfigFromEnv', () => {
     ['INGEST_FLUSH_INTERVAL_MS', '5'],
     ['INGEST_FLUSH_INTERVAL_MS', '1.5'],
     ['INGEST_DEDUP_WINDOW', '-1'],
+    ['INGEST_LAG_INTERVAL_MS', '10'],
+    ['INGEST_LAG_WINDOW_MS', 'soon'],
     ['INGEST_METRICS_PORT', '70000'],
     ['INGEST_LOG_LEVEL', 'loud'],
     ['KAFKA_TOPIC_PREFIX', 'has space'],

@@ -12,6 +12,12 @@ export interface IngestConfig {
   flushIntervalMs: number;
   /** Remembered messageIds for in-flight deduplication. */
   dedupWindow: number;
+  /** Time between consumer lag measurements (default 5000). */
+  lagIntervalMs?: number;
+  /** Lag only rising, or records waiting with no commit, for this long makes ingest not ready (default 60000). */
+  lagWindowMs?: number;
+  /** Traits redacted from logs besides the default personal ones. */
+  personalTraits?: string[];
 }
 
 const schema = z.object({
@@ -31,6 +37,9 @@ const schema = z.object({
   INGEST_BATCH_ROWS: envInt(10_000, 1),
   INGEST_FLUSH_INTERVAL_MS: envInt(1000, 10),
   INGEST_DEDUP_WINDOW: envInt(1_000_000, 0),
+  INGEST_LAG_INTERVAL_MS: envInt(5000, 100),
+  INGEST_LAG_WINDOW_MS: envInt(60_000, 1000),
+  PULSE_PERSONAL_TRAITS: envList(''),
 });
 
 /** Reads ingest's configuration from the environment; throws ConfigError naming each bad variable. */
@@ -55,5 +64,8 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
     batchRows: e.INGEST_BATCH_ROWS,
     flushIntervalMs: e.INGEST_FLUSH_INTERVAL_MS,
     dedupWindow: e.INGEST_DEDUP_WINDOW,
+    lagIntervalMs: e.INGEST_LAG_INTERVAL_MS,
+    lagWindowMs: e.INGEST_LAG_WINDOW_MS,
+    personalTraits: e.PULSE_PERSONAL_TRAITS,
   };
 }

@@ -1,18 +1,26 @@
 import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
 import {
+  createConsumerLagMetrics,
   createLogger,
   createMetricsRegistry,
-  errorMessage,
   type Logger,
   onceClose,
   startOpsServer,
 } from '@pulse/common';
-import { BatchingProducer, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import {
+  BatchingProducer,
+  ConsumerLagMonitor,
+  createKafka,
+  ensureTopics,
+  topicCatalogue,
+  topicNames,
+} from '@pulse/kafka';
 import type { Registry } from 'prom-client';
 import type { IngestConfig } from './config.js';
 import { clickhouseEventInserter, type EventInserter } from './event-inserter.js';
 import { IngestConsumer } from './ingest-consumer.js';
 import { createIngestMetrics } from './metrics.js';
+import { ingestReadiness } from './readiness.js';
 
 export { classifyRecord } from './classify.js';
 export { type IngestConfig, ingestConfigFromEnv } from './config.js';
@@ -26,6 +34,8 @@ export {
 export interface Ingest {
   registry: Registry;
   consumer: IngestConsumer;
+  /** Measures the group's lag (pulse_kafka_consumer_lag) and whether it keeps up. */
+  lag: ConsumerLagMonitor;
   metricsPort: number | undefined;
   close(): Promise<void>;
 }
@@ -47,7 +57,13 @@ export interface IngestDeps {
  * what was consumed, and leaves the consumer group.
  */
 export async function start(config: IngestConfig, deps: IngestDeps = {}): Promise<Ingest> {
-  const logger = deps.logger ?? createLogger({ service: 'ingest', level: config.logLevel });
+  const logger =
+    deps.logger ??
+    createLogger({
+      service: 'ingest',
+      level: config.logLevel,
+      ...(config.personalTraits ? { personalTraits: config.personalTraits } : {}),
+    });
   const registry = deps.registry ?? createMetricsRegistry('ingest');
   const metrics = createIngestMetrics(registry);
   const ownsClickHouse = deps.clickhouse === undefined;
@@ -90,21 +106,23 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
   });
   await consumer.run();
 
+  const lag = new ConsumerLagMonitor({
+    kafka,
+    groupId: config.kafka.groupId,
+    topics: [topics.events],
+    logger,
+    metrics: createConsumerLagMetrics(registry),
+    intervalMs: config.lagIntervalMs ?? 5000,
+    windowMs: config.lagWindowMs ?? 60_000,
+  });
+  lag.start();
+
   const ops =
     (deps.opsServer ?? true)
       ? await startOpsServer({
           port: config.metricsPort,
           registry,
-          readiness: async () => {
-            const reasons: string[] = [];
-            const d = consumer.degraded;
-            if (d.degraded) reasons.push(d.reason);
-            const ping = await clickhouse.ping().catch((err: unknown) => ({ success: false, error: err }));
-            if (!ping.success)
-              reasons.push(`ClickHouse unreachable: ${errorMessage('error' in ping ? ping.error : '')}`);
-            if (!producer.ready) reasons.push(`Kafka producer ${producer.status.state}`);
-            return { ready: reasons.length === 0, reasons };
-          },
+          readiness: () => ingestReadiness({ consumer, clickhouse, producer, lag }),
         })
       : undefined;
   logger.info(
@@ -115,11 +133,12 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
   const close = onceClose(
     [
       ['ops server', () => ops?.close()],
+      ['lag monitor', () => lag.close()],
       ['consumer', () => consumer.close()],
       ['dead-letter producer', () => producer.close()],
       ['clickhouse', () => (ownsClickHouse ? clickhouse.close() : undefined)],
     ],
     logger,
   );
-  return { registry, consumer, metricsPort: ops?.port, close };
+  return { registry, consumer, lag, metricsPort: ops?.port, close };
 }

@@ -36,15 +36,30 @@ class Pending {
   messageIds: string[] = [];
   deadLetters: Message[] = [];
   deadLetterReasons: string[] = [];
+  /** Where each dead letter came from, for its log line (parallel to deadLetters). */
+  deadLetterNotes: DeadLetterNote[] = [];
   nextOffsets = new Map<number, string>();
   firstAt = 0;
+  /** Kafka timestamp (ms) of the oldest record of the batch, for pulse_ingest_delay_seconds. */
+  oldestRecordAt = Number.POSITIVE_INFINITY;
 
   get empty(): boolean {
     return this.rows.length === 0 && this.deadLetters.length === 0 && this.nextOffsets.size === 0;
   }
 }
 
+interface DeadLetterNote {
+  reason: string;
+  messageId: string | undefined;
+  partition: number;
+  offset: string;
+  line: number;
+}
+
 class Aborted extends Error {}
+
+/** Dead letters logged one by one per batch; past this, one line counts the rest (a bad producer must not flood the logs). */
+const DEAD_LETTER_LOG_LINES = 20;
 
 const HEARTBEAT_EVERY_MS = 3000;
 
@@ -120,10 +135,19 @@ export class IngestConsumer {
     const p = this.pending;
     if (p.empty) p.firstAt = Date.now();
     p.nextOffsets.set(partition, String(BigInt(message.offset) + 1n));
+    const recordAt = Number(message.timestamp);
+    if (recordAt < p.oldestRecordAt) p.oldestRecordAt = recordAt;
     for (const result of classifyRecord(message.value, message.timestamp)) {
       if (result.kind === 'dead_letter') {
         const value = result.text === undefined ? message.value : Buffer.from(result.text);
         this.addDeadLetter(partition, message, result.line, value, result.reasonCode, result.problems);
+        this.pending.deadLetterNotes.push({
+          reason: result.reasonCode,
+          messageId: result.messageId,
+          partition,
+          offset: message.offset,
+          line: result.line,
+        });
         continue;
       }
       if (this.dedup.seen(result.messageId)) {
@@ -209,13 +233,41 @@ export class IngestConsumer {
 
   private async write(batch: Pending): Promise<void> {
     await this.insertRows(batch, batch.rows, batch.sources, batch.messageIds);
+    if (batch.rows.length > 0 && Number.isFinite(batch.oldestRecordAt)) {
+      this.o.metrics.delay.observe(Math.max(0, (Date.now() - batch.oldestRecordAt) / 1000));
+    }
     if (batch.deadLetters.length > 0) {
       await this.retry('dead-letter produce', () =>
         this.o.producer.send(this.o.deadLetterTopic, batch.deadLetters),
       );
       for (const reason of batch.deadLetterReasons) this.o.metrics.deadLetters.inc({ reason });
+      this.logDeadLetters(batch.deadLetterNotes);
     }
     await this.commit(batch.nextOffsets);
+  }
+
+  /** One warning per dead letter, named by its messageId (the correlation id across services), up to a bound. */
+  private logDeadLetters(notes: DeadLetterNote[]): void {
+    for (const note of notes.slice(0, DEAD_LETTER_LOG_LINES)) {
+      this.o.logger.warn(
+        {
+          messageId: note.messageId,
+          reason: note.reason,
+          topic: this.o.topic,
+          partition: note.partition,
+          offset: note.offset,
+          line: note.line,
+          deadLetterTopic: this.o.deadLetterTopic,
+        },
+        'event sent to the dead-letter topic',
+      );
+    }
+    if (notes.length > DEAD_LETTER_LOG_LINES) {
+      this.o.logger.warn(
+        { more: notes.length - DEAD_LETTER_LOG_LINES, deadLetterTopic: this.o.deadLetterTopic },
+        'more events of this batch sent to the dead-letter topic',
+      );
+    }
   }
 
   /** Inserts rows; rows ClickHouse refuses are found by halving and become dead letters of `batch`. */
@@ -239,6 +291,13 @@ export class IngestConsumer {
         const source = sources[0]!;
         this.dedup.forget(ids[0]!);
         batch.deadLetterReasons.push('clickhouse_rejected');
+        batch.deadLetterNotes.push({
+          reason: 'clickhouse_rejected',
+          messageId: ids[0],
+          partition: source.partition,
+          offset: source.offset,
+          line: source.line,
+        });
         batch.deadLetters.push(
           deadLetterMessage({
             reasonCode: 'clickhouse_rejected',

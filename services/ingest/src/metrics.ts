@@ -9,10 +9,16 @@ export interface IngestMetrics {
   deadLetters: Counter<'reason'>;
   bufferedRows: Gauge;
   commitFailures: Counter;
+  delay: Histogram;
 }
 
+/** Label values known in advance, exported as zeros from the start so dashboards and alerts see them before the first one happens. */
+const RECORD_OUTCOMES = ['row', 'duplicate', 'dead_letter'];
+const INSERT_FAILURE_KINDS = ['unavailable', 'rejected'];
+export const DEAD_LETTER_REASONS = ['empty_value', 'invalid_event', 'clickhouse_rejected'];
+
 export function createIngestMetrics(registry: Registry): IngestMetrics {
-  return {
+  const metrics: IngestMetrics = {
     records: new Counter({
       name: 'pulse_ingest_records_total',
       help: 'Kafka records consumed, by outcome (row, duplicate, dead_letter)',
@@ -58,5 +64,15 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       help: 'Offset commits that failed after a successful insert (the records are consumed again and deduplicated)',
       registers: [registry],
     }),
+    delay: new Histogram({
+      name: 'pulse_ingest_delay_seconds',
+      help: 'Time from the oldest event of an insert reaching Kafka to the insert completing: how far ClickHouse trails the collector',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+      registers: [registry],
+    }),
   };
+  for (const outcome of RECORD_OUTCOMES) metrics.records.inc({ outcome }, 0);
+  for (const kind of INSERT_FAILURE_KINDS) metrics.insertFailures.inc({ kind }, 0);
+  for (const reason of DEAD_LETTER_REASONS) metrics.deadLetters.inc({ reason }, 0);
+  return metrics;
 }

@@ -1,0 +1,383 @@
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { type ClickHouseClient, createClickHouse } from '@pulse/clickhouse';
+import type { Collector } from '@pulse/collector';
+import { start as startCollector } from '@pulse/collector';
+import { createLogger } from '@pulse/common';
+import { type Ingest, InsertUnavailableError, start as startIngest } from '@pulse/ingest';
+import { consumerLag, topicNames, waitForConsumer } from '@pulse/kafka';
+import { Partitioners, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryPanels, REPO, readDashboard } from '../observability/dashboard.js';
+import { PrometheusServer, rulesWithoutWaits } from '../observability/prometheus-server.js';
+import { metricNames, sampleNames } from '../observability/promql.js';
+import { testDatabase } from '../support/chdb.js';
+import { basicAuth, collectorTestConfig } from '../support/collector.js';
+import { tempDir, uniqueName } from '../support/ids.js';
+import { ingestTestConfig } from '../support/ingest.js';
+import { deleteTopics, testKafka } from '../support/kafka.js';
+
+// The running services (collector and ingest, in this process, on ephemeral
+// ports, real Kafka and chdb) watched by a real Prometheus (Debian's binary)
+// with the shipped alert rules: every target up, the dashboard's queries
+// answered from what the services export, faults injected and alerts seen
+// firing, logs correlated and free of personal data, `pulse status` read.
+
+const run = promisify(execFile);
+const prefix = uniqueName('obs');
+const topics = topicNames(prefix);
+const groupId = `${prefix}-ingest`;
+const kafka = testKafka();
+const chdbPath = tempDir('pulse-obs-chdb');
+const database = testDatabase();
+
+/** Log lines of each service, kept in memory. */
+const logs = { collector: [] as string[], ingest: [] as string[] };
+const memory = (lines: string[]) => ({ write: (line: string) => void lines.push(line) });
+
+let clickhouse: ClickHouseClient;
+let collector: Collector;
+let ingest: Ingest;
+let prometheus: PrometheusServer;
+let producer: Producer;
+/** Set to make every ClickHouse insert fail as if the server were down. */
+let clickhouseDown = false;
+
+const PERSONAL = { email: 'ada.lovelace@example.com', ip: '203.0.113.77', phone: '+44 20 7946 0958' };
+
+beforeAll(async () => {
+  clickhouse = createClickHouse({ database: 'default', chdbPath });
+  ingest = await startIngest(
+    ingestTestConfig(prefix, {
+      database,
+      chdbPath: 'unused: the client is shared',
+      groupId,
+      logLevel: 'info',
+      batchRows: 500,
+      flushIntervalMs: 200,
+      lagIntervalMs: 500,
+      lagWindowMs: 3000,
+    }),
+    {
+      clickhouse,
+      logger: createLogger({ service: 'ingest', level: 'info' }, memory(logs.ingest)),
+      wrapInserter: (inner) => ({
+        async insert(rows) {
+          if (clickhouseDown)
+            throw new InsertUnavailableError('simulated outage: connection refused', undefined);
+          await inner.insert(rows);
+        },
+      }),
+    },
+  );
+  collector = await startCollector(collectorTestConfig(prefix), {
+    logger: createLogger({ service: 'collector', level: 'debug' }, memory(logs.collector)),
+  });
+  producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  prometheus = new PrometheusServer(
+    [
+      { job: 'pulse-collector', targets: [`127.0.0.1:${collector.port}`] },
+      { job: 'pulse-ingest', targets: [`127.0.0.1:${ingest.metricsPort}`] },
+    ],
+    rulesWithoutWaits(),
+  );
+  await prometheus.start();
+  // Scraped before anything happens, so that rates see the traffic as an increase. Prometheus
+  // applies discovered targets after up to 5 s, then scrapes every second.
+  await prometheus.until('both targets scraped', async () => {
+    const targets = await prometheus.targets();
+    return targets.length === 2 && targets.every((t) => t.health === 'up');
+  });
+  await sendTraffic();
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await producer?.disconnect().catch(() => undefined);
+  await collector?.close();
+  await ingest?.close();
+  await clickhouse?.close();
+  await deleteTopics(kafka, prefix).catch(() => undefined);
+  rmSync(chdbPath, { recursive: true, force: true });
+});
+
+function identify(messageId: string) {
+  return {
+    type: 'identify',
+    userId: `user-${messageId}`,
+    messageId,
+    traits: { email: PERSONAL.email, phone: PERSONAL.phone, firstName: 'Ada', plan: 'pro' },
+    context: { ip: PERSONAL.ip },
+  };
+}
+
+async function post(body: unknown, requestId?: string): Promise<Response> {
+  return fetch(`${collector.url}/v1/batch`, {
+    method: 'POST',
+    headers: {
+      authorization: basicAuth(),
+      'content-type': 'application/json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Good events, refused events and records ingest must dead-letter, then waits until ingest has committed them. */
+async function sendTraffic(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const res = await post(
+      { batch: Array.from({ length: 25 }, (_, j) => identify(`ok-${i}-${j}`)) },
+      `req-ok-${i}`,
+    );
+    expect(res.status).toBe(200);
+  }
+  const refused = await post({ batch: [identify('ok-mixed'), { type: 'track', userId: 'u' }] }, 'req-mixed');
+  expect(refused.status).toBe(400);
+  // Written straight to Kafka, past the collector: ingest refuses them with a reason.
+  await producer.send({
+    topic: topics.events,
+    acks: -1,
+    messages: Array.from({ length: 30 }, (_, i) => ({
+      key: 'bad',
+      value: JSON.stringify({ v: 1, message_id: `dl-${i}`, traits: { email: PERSONAL.email } }),
+    })),
+  });
+  await waitForConsumer(kafka, groupId, topics.events, { timeoutMs: 60_000 });
+}
+
+describe('a real Prometheus watching the running services', () => {
+  it('scrapes every service: every target is up', async () => {
+    const targets = await prometheus.targets();
+    expect(targets.map((t) => [t.labels['job'], t.health]).sort()).toEqual([
+      ['pulse-collector', 'up'],
+      ['pulse-ingest', 'up'],
+    ]);
+    const up = await prometheus.query('up');
+    expect(up.result.map((r) => [r.metric['job'], r.value[1]]).sort()).toEqual([
+      ['pulse-collector', '1'],
+      ['pulse-ingest', '1'],
+    ]);
+  });
+
+  it('loads the shipped rules, each with a severity, a summary, a description and a runbook', async () => {
+    const { groups } = await prometheus.api<{
+      groups: Array<{
+        rules: Array<{
+          type: string;
+          name: string;
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+          health: string;
+        }>;
+      }>;
+    }>('/api/v1/rules');
+    const alerts = groups.flatMap((g) => g.rules).filter((r) => r.type === 'alerting');
+    expect(alerts.length).toBe(10);
+    for (const rule of alerts) {
+      expect(rule.health, rule.name).not.toBe('err');
+      expect(rule.labels['severity'], rule.name).toMatch(/^(critical|warning)$/);
+      for (const key of ['summary', 'description', 'runbook'])
+        expect(rule.annotations[key], `${rule.name} ${key}`).toMatch(/\w{3}/);
+    }
+  });
+
+  it('every dashboard panel queries metrics the services export, and shows data', async () => {
+    const exported = new Set([
+      ...sampleNames(await collector.registry.getMetricsAsJSON()),
+      ...sampleNames(await ingest.registry.getMetricsAsJSON()),
+      'up', // Prometheus' own, per target
+    ]);
+    const { panels } = readDashboard();
+    const missing: string[] = [];
+    for (const panel of queryPanels(panels)) {
+      for (const target of panel.targets ?? []) {
+        for (const name of metricNames(target.expr ?? '')) {
+          if (!exported.has(name)) missing.push(`${panel.title}: ${name}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+
+    // The same queries against Prometheus: each answers at least one number.
+    const empty: string[] = [];
+    for (const panel of queryPanels(panels)) {
+      for (const target of panel.targets ?? []) {
+        const expr = target.expr ?? '';
+        const hasData = async () =>
+          (await prometheus.query(expr)).result.some((r) => Number.isFinite(Number(r.value[1])));
+        await prometheus
+          .until(`data for "${panel.title}"`, hasData, 10_000)
+          .catch(async () =>
+            empty.push(`${panel.title}: ${expr} -> ${JSON.stringify(await prometheus.query(expr))}`),
+          );
+      }
+    }
+    expect(empty).toEqual([]);
+  });
+
+  it('exports consumer lag per partition from committed offsets, and it is 0 once ingest caught up', async () => {
+    await prometheus.until('lag 0 in Prometheus', async () => {
+      const lag = await prometheus.query(`sum(pulse_kafka_consumer_lag{group="${groupId}"})`);
+      return lag.result[0]?.value[1] === '0';
+    });
+    const partitions = await prometheus.query(`pulse_kafka_consumer_lag{group="${groupId}"}`);
+    expect(partitions.result.map((r) => r.metric['partition']).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
+    expect(new Set(partitions.result.map((r) => r.metric['topic']))).toEqual(new Set([topics.events]));
+  });
+
+  it('carries the request id and the messageId through the logs, and no personal data', () => {
+    const collectorLogs = logs.collector.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const okRequest = collectorLogs.find((l) => l['requestId'] === 'req-ok-3');
+    expect(okRequest).toMatchObject({ service: 'collector', msg: 'events received' });
+    expect(okRequest!['messageIds']).toEqual(Array.from({ length: 25 }, (_, j) => `ok-3-${j}`));
+    expect(collectorLogs.find((l) => l['requestId'] === 'req-mixed')).toMatchObject({
+      messageIds: ['ok-mixed'],
+      rejected: [{ index: 1, field: 'event', code: 'required' }],
+    });
+
+    const ingestLogs = logs.ingest.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const deadLettered = ingestLogs.filter((l) => l['msg'] === 'event sent to the dead-letter topic');
+    const summarised = ingestLogs
+      .filter((l) => l['msg'] === 'more events of this batch sent to the dead-letter topic')
+      .reduce((sum, l) => sum + Number(l['more']), 0);
+    // One line per dead letter, named by its messageId (past 20 in one batch, a line counts the rest).
+    expect(deadLettered.length + summarised).toBe(30);
+    expect(deadLettered.length).toBeGreaterThanOrEqual(20);
+    const ids = deadLettered.map((l) => String(l['messageId']));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const line of deadLettered) {
+      expect(line).toMatchObject({ service: 'ingest', reason: 'invalid_event', topic: topics.events });
+      expect(String(line['messageId'])).toMatch(/^dl-([0-9]|[12][0-9])$/);
+    }
+    const all = [...logs.collector, ...logs.ingest].join('');
+    for (const value of Object.values(PERSONAL)) expect(all).not.toContain(value);
+  });
+
+  it('fires the dead-letter alert when bad records arrive', async () => {
+    await prometheus.until('PulseDeadLettersRising firing', async () =>
+      (await prometheus.alerts()).some(
+        (a) =>
+          a.labels['alertname'] === 'PulseDeadLettersRising' &&
+          a.labels['reason'] === 'invalid_event' &&
+          a.state === 'firing',
+      ),
+    );
+    const alert = (await prometheus.alerts()).find((a) => a.labels['alertname'] === 'PulseDeadLettersRising');
+    expect(alert?.annotations['summary']).toBe('Events go to the dead-letter topic (invalid_event)');
+  });
+
+  it('with ClickHouse failing: ingest is not ready with the reasons, the inserts alert fires, and all recovers', async () => {
+    const readyz = async () => {
+      const res = await fetch(`http://127.0.0.1:${ingest.metricsPort}/readyz`);
+      return { status: res.status, body: (await res.json()) as { reasons: string[] } };
+    };
+    expect((await readyz()).status).toBe(200);
+    clickhouseDown = true;
+    try {
+      const res = await post(
+        { batch: Array.from({ length: 10 }, (_, j) => identify(`outage-${j}`)) },
+        'req-outage',
+      );
+      expect(res.status).toBe(200);
+      let last = await readyz();
+      await prometheus.until('ingest not ready, stuck', async () => {
+        last = await readyz();
+        return last.status === 503 && last.body.reasons.some((r) => r.includes('is stuck'));
+      });
+      expect(last.body.reasons).toEqual(
+        expect.arrayContaining([
+          'ClickHouse insert failed: simulated outage: connection refused',
+          expect.stringMatching(
+            new RegExp(
+              `^consumer group ${groupId} is stuck on ${topics.events.replace(/\./g, '\\.')}: \\d+ records waiting and nothing committed for \\d+ s$`,
+            ),
+          ),
+        ]),
+      );
+      await prometheus.until('PulseClickHouseInsertsFailing firing', async () =>
+        (await prometheus.alerts()).some(
+          (a) =>
+            a.labels['alertname'] === 'PulseClickHouseInsertsFailing' &&
+            a.labels['job'] === 'pulse-ingest' &&
+            a.state === 'firing',
+        ),
+      );
+      const lag = await consumerLag(kafka, groupId, topics.events);
+      expect(lag.reduce((sum, p) => sum + p.lag, 0)).toBeGreaterThan(0);
+    } finally {
+      clickhouseDown = false;
+    }
+    await waitForConsumer(kafka, groupId, topics.events, { timeoutMs: 60_000 });
+    await prometheus.until('ingest ready again', async () => (await readyz()).status === 200, 30_000);
+  });
+
+  it('`pnpm pulse status` reads the running services', async () => {
+    const cli = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'packages/cli/src/main.ts',
+        'status',
+        '--collector',
+        collector.url,
+        '--ingest',
+        `http://127.0.0.1:${ingest.metricsPort}`,
+        '--seconds',
+        '1',
+      ],
+      { cwd: REPO, timeout: 60_000 },
+    ).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (err: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: err.code ?? -1,
+        stdout: err.stdout ?? '',
+        stderr: err.stderr ?? '',
+      }),
+    );
+    // Exit code 0: every service up and ready.
+    expect(cli, 'pulse status').toMatchObject({ code: 0, stderr: '' });
+    const stdout = cli.stdout;
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^Pulse status at \S+ \(rates over 1\.\d s\)$/);
+    expect(lines).toContain(`collector  ${collector.url}  ready`);
+    expect(lines).toContain(`ingest     http://127.0.0.1:${ingest.metricsPort}  ready`);
+    expect(stdout).toMatch(
+      new RegExp(`lag +${groupId} on ${topics.events.replace(/\./g, '\\.')}: 0 records`),
+    );
+    expect(stdout).toMatch(/events +\S+ accepted/);
+    expect(stdout).toMatch(/clickhouse +insert p50/);
+  });
+
+  it('sees a service that went away as down, and alerts', async () => {
+    await collector.close();
+    await prometheus.until('collector target down', async () =>
+      (await prometheus.targets()).some((t) => t.labels['job'] === 'pulse-collector' && t.health === 'down'),
+    );
+    await prometheus.until('PulseServiceDown firing', async () =>
+      (await prometheus.alerts()).some(
+        (a) =>
+          a.labels['alertname'] === 'PulseServiceDown' &&
+          a.labels['job'] === 'pulse-collector' &&
+          a.state === 'firing',
+      ),
+    );
+    const alert = (await prometheus.alerts()).find((a) => a.labels['alertname'] === 'PulseServiceDown');
+    expect(alert?.annotations['summary']).toBe(`pulse-collector at 127.0.0.1:${collector.port} is down`);
+    // The other service is untouched.
+    expect((await prometheus.targets()).find((t) => t.labels['job'] === 'pulse-ingest')?.health).toBe('up');
+  });
+});
