@@ -1,35 +1,22 @@
+import { createModelMetrics, type ModelMetrics } from '@pulse/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface ModelingMetrics {
-  updates: Counter<'model'>;
+  /** pulse_model_updates_total and pulse_model_freshness_seconds, shared with any other model host. */
+  models: ModelMetrics;
   skipped: Counter;
-  freshness: Gauge;
   checkpointSeconds: Histogram;
   checkpointBytes: Gauge;
   checkpointFailures: Counter;
 }
 
-export function createModelingMetrics(registry: Registry, newestEventMs: () => number): ModelingMetrics {
+export function createModelingMetrics(registry: Registry): ModelingMetrics {
   return {
-    updates: new Counter({
-      name: 'pulse_model_updates_total',
-      help: 'Events applied to each model',
-      labelNames: ['model'],
-      registers: [registry],
-    }),
+    models: createModelMetrics(registry),
     skipped: new Counter({
       name: 'pulse_model_skipped_events_total',
       help: 'Lines of the events topic that did not decode as stored events (ingest dead-letters them)',
       registers: [registry],
-    }),
-    freshness: new Gauge({
-      name: 'pulse_model_freshness_seconds',
-      help: 'Age of the newest event (by received time) reflected in the models',
-      registers: [registry],
-      collect() {
-        const newest = newestEventMs();
-        this.set(newest > 0 ? (Date.now() - newest) / 1000 : 0);
-      },
     }),
     checkpointSeconds: new Histogram({
       name: 'pulse_model_checkpoint_duration_seconds',

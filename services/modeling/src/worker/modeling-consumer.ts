@@ -30,7 +30,6 @@ export class ModelingConsumer {
   private version = 0;
   private events = 0;
   private sinceCheckpoint = 0;
-  private newestEventMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private closing = false;
@@ -52,8 +51,8 @@ export class ModelingConsumer {
     }, this.o.checkpointIntervalMs);
   }
 
-  get stats(): { events: number; version: number; newestEventMs: number } {
-    return { events: this.events, version: this.version, newestEventMs: this.newestEventMs };
+  get stats(): { events: number; version: number } {
+    return { events: this.events, version: this.version };
   }
 
   private restore(checkpoint: Checkpoint): void {
@@ -96,14 +95,14 @@ export class ModelingConsumer {
         this.o.metrics.skipped.inc();
         continue;
       }
+      const received = Date.parse(decoded.value.received_at);
       for (const model of this.o.models) {
         model.apply(decoded.value);
-        this.o.metrics.updates.inc({ model: model.name });
+        this.o.metrics.models.updated(model.name);
+        this.o.metrics.models.reflects(model.name, received);
       }
       this.events++;
       this.sinceCheckpoint++;
-      const received = Date.parse(decoded.value.received_at);
-      if (received > this.newestEventMs) this.newestEventMs = received;
     }
   }
 

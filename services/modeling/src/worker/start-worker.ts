@@ -41,9 +41,8 @@ export async function startModelingWorker(
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
   await ensureTopics(kafka, topicCatalogue(config.kafka.topicPrefix));
 
-  let consumer: ModelingConsumer | undefined;
-  const metrics = createModelingMetrics(registry, () => consumer?.stats.newestEventMs ?? 0);
-  consumer = new ModelingConsumer({
+  const metrics = createModelingMetrics(registry);
+  const consumer = new ModelingConsumer({
     consumer: kafka.consumer({ groupId: config.kafka.groupId, maxWaitTimeInMs: 100 }),
     topic: topicNames(config.kafka.topicPrefix).events,
     models: deps.models,
@@ -57,7 +56,6 @@ export async function startModelingWorker(
     checkpointIntervalMs: config.checkpointIntervalMs,
   });
   await consumer.run();
-  const running = consumer;
   const ops =
     (deps.opsServer ?? true)
       ? await startOpsServer({
@@ -74,10 +72,10 @@ export async function startModelingWorker(
   const close = onceClose(
     [
       ['ops server', () => ops?.close()],
-      ['consumer', () => running.close()],
+      ['consumer', () => consumer.close()],
       ['clickhouse', () => (ownsClickHouse ? clickhouse.close() : undefined)],
     ],
     logger,
   );
-  return { registry, consumer: running, metricsPort: ops?.port, close };
+  return { registry, consumer, metricsPort: ops?.port, close };
 }
