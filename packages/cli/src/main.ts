@@ -2,7 +2,6 @@ import { PulseError } from '@pulse/common';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
-import { registerEvalRecs } from './commands/eval-recs.js';
 import { registerReplay } from './commands/replay.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
@@ -16,7 +15,6 @@ registerTopics(program);
 registerReplay(program);
 registerDemo(program);
 registerBench(program);
-registerEvalRecs(program);
 registerStatus(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
