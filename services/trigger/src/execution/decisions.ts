@@ -1,0 +1,97 @@
+import { type ClickHouseClient, insertJsonEachRow } from '@pulse/clickhouse';
+import { errorMessage, type Logger } from '@pulse/common';
+import type { Redis } from 'ioredis';
+
+export const OUTCOMES = [
+  'sent',
+  'held_out',
+  'capped',
+  'suppressed',
+  'failed',
+  'converted',
+  'not_in_audience',
+  'inactive',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface Decision {
+  campaign_id: string;
+  person: string;
+  occasion: string;
+  job_id: string;
+  outcome: Outcome;
+  reason: string;
+  variant: string;
+  channel: string;
+  event_message_id: string;
+  event_time: string;
+  decided_at: string;
+}
+
+export interface DecisionSink {
+  /** Resolves once the decision is durable (it will reach ClickHouse even if the process dies now). */
+  record(decision: Decision): Promise<void>;
+  /** Moves what is waiting into ClickHouse; resolves when done (or the attempt failed and was logged). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Decisions go first to a Redis stream, inside the job that makes them, so
+ * a killed process loses none; a flusher moves them to ClickHouse in batches
+ * and deletes them from the stream only after the insert. A crash between
+ * the two inserts a batch again, which ReplacingMergeTree folds (same key,
+ * same decided_at).
+ */
+export class RedisClickHouseDecisions implements DecisionSink {
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly opts: {
+      redis: Redis;
+      stream: string;
+      clickhouse: ClickHouseClient;
+      table: string;
+      logger: Logger;
+      flushIntervalMs: number;
+      batchRows?: number;
+    },
+  ) {
+    this.timer = setInterval(() => void this.flush(), opts.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  async record(decision: Decision): Promise<void> {
+    await this.opts.redis.xadd(this.opts.stream, '*', 'd', JSON.stringify(decision));
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.drain());
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.opts.batchRows ?? 5000;
+    try {
+      for (;;) {
+        const entries = await this.opts.redis.xrange(this.opts.stream, '-', '+', 'COUNT', batch);
+        if (entries.length === 0) return;
+        const body = entries.map(([, fields]) => fields[1] ?? '').join('\n');
+        await insertJsonEachRow(this.opts.clickhouse, this.opts.table, body, {
+          date_time_input_format: 'best_effort',
+        });
+        await this.opts.redis.xdel(this.opts.stream, ...entries.map(([id]) => id));
+        if (entries.length < batch) return;
+      }
+    } catch (err) {
+      this.opts.logger.warn({ err: errorMessage(err) }, 'moving decisions to ClickHouse failed, will retry');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}

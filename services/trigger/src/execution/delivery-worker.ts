@@ -1,0 +1,73 @@
+import { errorMessage, type Logger } from '@pulse/common';
+import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Channel } from '../channels/channel.js';
+import { DeliveryError } from '../channels/channel.js';
+import type { TriggerMetrics } from '../metrics.js';
+import type { DecisionSink } from './decisions.js';
+import type { DeliveryJob } from './jobs.js';
+import { decisionRow } from './occasion-worker.js';
+
+export interface DeliveryWorkerOptions {
+  queueName: string;
+  prefix: string;
+  connection: ConnectionOptions;
+  channel: Channel;
+  concurrency: number;
+  lockDurationMs: number;
+  /** BullMQ's limiter: at most `max` jobs per `durationMs` on this queue (one endpoint). */
+  limiter?: { max: number; durationMs: number };
+  decisions: DecisionSink;
+  metrics: TriggerMetrics;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * Delivers actions through one channel. A permanent refusal goes straight
+ * to BullMQ's failed set (UnrecoverableError); a transient one is retried
+ * with exponential backoff and jitter until the attempts run out, then it
+ * stays in the failed set, where `Job.retry()` can send it again.
+ */
+export function startDeliveryWorker(opts: DeliveryWorkerOptions): Worker<DeliveryJob> {
+  const record = async (job: Job<DeliveryJob>, outcome: 'sent' | 'failed', reason: string) => {
+    await opts.decisions.record(
+      decisionRow(
+        job.data,
+        job.id ?? '',
+        { outcome, reason, variant: job.data.variant, channel: opts.channel.name },
+        opts.now(),
+      ),
+    );
+    opts.metrics.actions.record({
+      campaign: job.data.campaignId,
+      channel: opts.channel.name,
+      outcome: outcome === 'sent' ? 'delivered' : 'failed',
+      ...(outcome === 'sent' ? { eventTime: Date.parse(job.data.eventReceivedAt) } : {}),
+    });
+  };
+  const process = async (job: Job<DeliveryJob>) => {
+    try {
+      await opts.channel.deliver(job.data, job.id ?? '');
+    } catch (err) {
+      const permanent = err instanceof DeliveryError && !err.retriable;
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (permanent || lastAttempt) {
+        await record(job, 'failed', errorMessage(err));
+        throw permanent ? new UnrecoverableError(errorMessage(err)) : err;
+      }
+      throw err;
+    }
+    await record(job, 'sent', '');
+  };
+  const worker = new Worker<DeliveryJob>(opts.queueName, process, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency,
+    // A dead worker's jobs are found stalled and run again after about one lock duration.
+    lockDuration: opts.lockDurationMs,
+    stalledInterval: opts.lockDurationMs,
+    ...(opts.limiter ? { limiter: { max: opts.limiter.max, duration: opts.limiter.durationMs } } : {}),
+  });
+  worker.on('error', (err) => opts.logger.error({ err: err.message }, 'delivery worker error'));
+  return worker;
+}
