@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { mapOttoSession, readOttoSessions } from '@pulse/datasets';
 import type { OttoSession } from '@pulse/datasets';
+import { mapOttoSession, readOttoSessions } from '@pulse/datasets';
+import { describe, expect, it } from 'vitest';
 import { campaign, decisionsOnce, eventually, settled, stored, triggerTestSetup } from './trigger-harness.js';
 
 const { harness } = triggerTestSetup();

@@ -9,8 +9,6 @@ import {
   validateEvent,
 } from '@pulse/events';
 import { consumerLag, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
-import { Partitioners, type Producer } from 'kafkajs';
-import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   type Campaign,
   deleteRedisPrefix,
@@ -22,6 +20,8 @@ import {
   type TriggerDeps,
   type WebhookReceiver,
 } from '@pulse/trigger';
+import { Partitioners, type Producer } from 'kafkajs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { testDatabase } from '../support/chdb.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';

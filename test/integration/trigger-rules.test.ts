@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { inHoldout, pickVariant } from '@pulse/trigger';
+import { describe, expect, it } from 'vitest';
 import { campaign, decisionsOnce, eventually, settled, stored, triggerTestSetup } from './trigger-harness.js';
 
 const { harness } = triggerTestSetup();

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { Trigger } from '@pulse/trigger';
+import { describe, expect, it } from 'vitest';
 import { campaign, decisionRows, eventually, settled, stored, triggerTestSetup } from './trigger-harness.js';
 
 const { harness } = triggerTestSetup();
