@@ -8,13 +8,15 @@ import {
 } from '@pulse/collector';
 import { createLogger, type Env, type Logger, onceClose } from '@pulse/common';
 import { type Ingest, type IngestConfig, ingestConfigFromEnv, start as startIngest } from '@pulse/ingest';
+import { start as startTrigger, type Trigger, triggerConfigFromEnv } from '@pulse/trigger';
 
-export const SERVICES = ['collector', 'ingest'] as const;
+export const SERVICES = ['collector', 'ingest', 'trigger'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface Pipeline {
   collector?: Collector;
   ingest?: Ingest;
+  trigger?: Trigger;
   clickhouse?: ClickHouseClient;
   config: { collector: CollectorConfig; ingest: IngestConfig };
   close(): Promise<void>;
@@ -31,16 +33,24 @@ export interface PipelineOptions {
  * Runs the chosen services in this process. They share one ClickHouse
  * client, which the embedded engine requires (one process owns one data
  * directory), and stop in pipeline order: the collector stops taking events
- * before ingest drains them.
+ * before ingest drains them and the trigger finishes its jobs.
  */
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
   const config = { collector: collectorConfigFromEnv(options.env), ingest: ingestConfigFromEnv(options.env) };
   const logger = options.logger ?? createLogger({ service: 'pulse', level: config.ingest.logLevel });
   const wants = (s: ServiceName) => options.services.includes(s);
-  const clickhouse = wants('ingest') ? createClickHouse(config.ingest.clickhouse) : undefined;
+  // Ingest's settings name the store; the trigger writes its decisions next to the events.
+  const clickhouse =
+    wants('ingest') || wants('trigger') ? createClickHouse(config.ingest.clickhouse) : undefined;
   const ingest = wants('ingest')
     ? await startIngest(config.ingest, {
         logger: logger.child({ service: 'ingest' }),
+        ...(clickhouse ? { clickhouse } : {}),
+      })
+    : undefined;
+  const trigger = wants('trigger')
+    ? await startTrigger(triggerConfigFromEnv(options.env), {
+        logger: logger.child({ service: 'trigger' }),
         ...(clickhouse ? { clickhouse } : {}),
       })
     : undefined;
@@ -54,6 +64,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     [
       ['collector', () => collector?.close()],
       ['ingest', () => ingest?.close()],
+      ['trigger', () => trigger?.close()],
       ['clickhouse', () => clickhouse?.close()],
     ],
     logger,
@@ -61,6 +72,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   return {
     ...(collector ? { collector } : {}),
     ...(ingest ? { ingest } : {}),
+    ...(trigger ? { trigger } : {}),
     ...(clickhouse ? { clickhouse } : {}),
     config,
     close,
