@@ -2,6 +2,7 @@ import { PulseError } from '@pulse/common';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvalSegments } from './commands/eval-segments.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
@@ -18,6 +19,7 @@ registerDemo(program);
 registerBench(program);
 registerStatus(program);
 registerReport(program);
+registerEvalSegments(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (bad configuration, missing data, unreachable Kafka) get their message, not a stack.
