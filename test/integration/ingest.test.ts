@@ -20,7 +20,9 @@ import { deleteTopics, readTopic, testKafka } from '../support/kafka.js';
 
 // One chdb data directory for the whole file (one engine per process); each
 // test gets its own database, topic prefix and consumer group.
-const kafka = testKafka();
+// A fresh client per test: kafkajs keeps refreshing metadata of every topic
+// a client has used, and fails once an earlier test's topics are deleted.
+let kafka = testKafka();
 let clickhouse: ClickHouseClient;
 // One producer per test: kafkajs keeps refreshing the metadata of every topic
 // it produced to, and fails once an earlier test deleted one of them.
@@ -59,6 +61,7 @@ afterEach(async () => {
 
 /** Topics, a consumer group and a database of the test's own; the ingests it starts are closed after the test. */
 async function pipeline(): Promise<TestPipeline> {
+  kafka = testKafka();
   const prefix = uniqueName('ingest');
   const database = testDatabase();
   const groupId = `${prefix}-ingest`;
