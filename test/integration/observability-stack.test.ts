@@ -4,9 +4,17 @@ import { promisify } from 'node:util';
 import { type ClickHouseClient, createClickHouse } from '@pulse/clickhouse';
 import type { Collector } from '@pulse/collector';
 import { start as startCollector } from '@pulse/collector';
-import { createLogger } from '@pulse/common';
+import { createLogger, sleep } from '@pulse/common';
+import { encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import { type Ingest, InsertUnavailableError, start as startIngest } from '@pulse/ingest';
 import { consumerLag, topicNames, waitForConsumer } from '@pulse/kafka';
+import {
+  deleteRedisPrefix,
+  parseCampaign,
+  start as startTrigger,
+  type Trigger,
+  type TriggerConfig,
+} from '@pulse/trigger';
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryPanels, REPO, readDashboard } from '../observability/dashboard.js';
@@ -14,12 +22,12 @@ import { PrometheusServer, rulesWithoutWaits } from '../observability/prometheus
 import { metricNames, sampleNames } from '../observability/promql.js';
 import { testDatabase } from '../support/chdb.js';
 import { basicAuth, collectorTestConfig } from '../support/collector.js';
-import { tempDir, uniqueName } from '../support/ids.js';
+import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
 
-// The running services (collector and ingest, in this process, on ephemeral
-// ports, real Kafka and chdb) watched by a real Prometheus (Debian's binary)
+// The running services (collector, ingest and trigger, in this process, on
+// ephemeral ports, real Kafka, Redis and chdb) watched by a real Prometheus (Debian's binary)
 // with the shipped alert rules: every target up, the dashboard's queries
 // answered from what the services export, faults injected and alerts seen
 // firing, logs correlated and free of personal data, `pulse status` read.
@@ -28,17 +36,20 @@ const run = promisify(execFile);
 const prefix = uniqueName('obs');
 const topics = topicNames(prefix);
 const groupId = `${prefix}-ingest`;
+const triggerGroupId = `${prefix}-trigger`;
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const kafka = testKafka();
 const chdbPath = tempDir('pulse-obs-chdb');
 const database = testDatabase();
 
 /** Log lines of each service, kept in memory. */
-const logs = { collector: [] as string[], ingest: [] as string[] };
+const logs = { collector: [] as string[], ingest: [] as string[], trigger: [] as string[] };
 const memory = (lines: string[]) => ({ write: (line: string) => void lines.push(line) });
 
 let clickhouse: ClickHouseClient;
 let collector: Collector;
 let ingest: Ingest;
+let trigger: Trigger;
 let prometheus: PrometheusServer;
 let producer: Producer;
 /** Set to make every ClickHouse insert fail as if the server were down. */
@@ -71,6 +82,14 @@ beforeAll(async () => {
       }),
     },
   );
+  // The trigger reads the same events topic; its queues live under the run's own Redis prefix, its
+  // decisions in a database of its own on the one chdb engine of this process.
+  trigger = await startTrigger(triggerConfig(), {
+    clickhouse,
+    campaigns: [BIG_ORDERS],
+    apiServer: false,
+    logger: createLogger({ service: 'trigger', level: 'debug' }, memory(logs.trigger)),
+  });
   collector = await startCollector(collectorTestConfig(prefix), {
     logger: createLogger({ service: 'collector', level: 'debug' }, memory(logs.collector)),
   });
@@ -83,17 +102,19 @@ beforeAll(async () => {
     [
       { job: 'pulse-collector', targets: [`127.0.0.1:${collector.port}`] },
       { job: 'pulse-ingest', targets: [`127.0.0.1:${ingest.metricsPort}`] },
+      { job: 'pulse-trigger', targets: [`127.0.0.1:${trigger.metricsPort}`] },
     ],
     rulesWithoutWaits(),
   );
   await prometheus.start();
   // Scraped before anything happens, so that rates see the traffic as an increase. Prometheus
   // applies discovered targets after up to 5 s, then scrapes every second.
-  await prometheus.until('both targets scraped', async () => {
+  await prometheus.until('every target scraped', async () => {
     const targets = await prometheus.targets();
-    return targets.length === 2 && targets.every((t) => t.health === 'up');
+    return targets.length === 3 && targets.every((t) => t.health === 'up');
   });
   await sendTraffic();
+  await sendOrders();
 });
 
 afterAll(async () => {
@@ -101,10 +122,99 @@ afterAll(async () => {
   await producer?.disconnect().catch(() => undefined);
   await collector?.close();
   await ingest?.close();
+  await trigger?.close();
+  await deleteRedisPrefix(REDIS_URL, prefix).catch(() => undefined);
   await clickhouse?.close();
   await deleteTopics(kafka, prefix).catch(() => undefined);
   rmSync(chdbPath, { recursive: true, force: true });
 });
+
+const BIG_ORDERS = parseCampaign(
+  {
+    id: 'obs-big-orders',
+    trigger: {
+      kind: 'event',
+      event: 'Order Completed',
+      where: [{ field: 'properties.revenue', op: 'gt', value: 100 }],
+    },
+    channel: { type: 'log' },
+    variants: [{ name: 'thanks', template: { text: 'Thanks for order {{event.properties.order_id}}' } }],
+  },
+  'observability test',
+);
+
+function triggerConfig(): TriggerConfig {
+  return {
+    logLevel: 'debug',
+    metricsPort: 0,
+    api: { host: '127.0.0.1', port: 0 },
+    kafka: {
+      brokers: BROKERS,
+      clientId: 'trigger-obs-test',
+      topicPrefix: prefix,
+      groupId: triggerGroupId,
+      fromBeginning: true,
+      sessionTimeoutMs: 10_000,
+    },
+    redisUrl: REDIS_URL,
+    queuePrefix: prefix,
+    queueName: 'trigger',
+    campaignsDir: 'unused: campaigns are given',
+    webhook: { timeoutMs: 2000, attempts: 3, backoffMs: 50 },
+    dailyCap: 0,
+    defaultTimeZone: 'UTC',
+    concurrency: 4,
+    lockDurationMs: 30_000,
+    keepJobsHours: 1,
+    maxLatenessHours: 24,
+    clickhouse: { database: testDatabase(), chdbPath: 'unused: the client is shared' },
+    decisionFlushMs: 100,
+    lagIntervalMs: 500,
+    lagWindowMs: 3000,
+  };
+}
+
+function order(messageId: string, revenue: number) {
+  return {
+    type: 'track',
+    event: 'Order Completed',
+    userId: `buyer-${messageId}`,
+    messageId,
+    properties: { order_id: `o-${messageId}`, revenue },
+    context: { ip: PERSONAL.ip, traits: { email: PERSONAL.email } },
+  };
+}
+
+async function delivered(): Promise<number> {
+  const metric = await trigger.registry.getSingleMetric('pulse_actions_total')?.get();
+  return (metric?.values ?? [])
+    .filter((v) => v.labels['outcome'] === 'delivered')
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+/**
+ * Orders through the collector in three rounds a few scrapes apart, so that
+ * Prometheus sees the actions counter and the latency histogram move (a rate
+ * needs an increase between two scrapes); the small orders match no campaign.
+ */
+async function sendOrders(): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    const res = await post(
+      {
+        batch: [
+          ...Array.from({ length: 4 }, (_, j) => order(`big-${round}-${j}`, 150)),
+          order(`small-${round}`, 20),
+        ],
+      },
+      `req-orders-${round}`,
+    );
+    expect(res.status).toBe(200);
+    const want = 4 * (round + 1);
+    await prometheus.until(`${want} actions delivered`, async () => (await delivered()) >= want, 60_000);
+    await sleep(1500);
+  }
+  await waitForConsumer(kafka, triggerGroupId, topics.events, { timeoutMs: 60_000 });
+}
 
 function identify(messageId: string) {
   return {
@@ -157,11 +267,13 @@ describe('a real Prometheus watching the running services', () => {
     expect(targets.map((t) => [t.labels['job'], t.health]).sort()).toEqual([
       ['pulse-collector', 'up'],
       ['pulse-ingest', 'up'],
+      ['pulse-trigger', 'up'],
     ]);
     const up = await prometheus.query('up');
     expect(up.result.map((r) => [r.metric['job'], r.value[1]]).sort()).toEqual([
       ['pulse-collector', '1'],
       ['pulse-ingest', '1'],
+      ['pulse-trigger', '1'],
     ]);
   });
 
@@ -191,6 +303,7 @@ describe('a real Prometheus watching the running services', () => {
     const exported = new Set([
       ...sampleNames(await collector.registry.getMetricsAsJSON()),
       ...sampleNames(await ingest.registry.getMetricsAsJSON()),
+      ...sampleNames(await trigger.registry.getMetricsAsJSON()),
       'up', // Prometheus' own, per target
     ]);
     const { panels } = readDashboard();
@@ -238,6 +351,63 @@ describe('a real Prometheus watching the running services', () => {
     expect(new Set(partitions.result.map((r) => r.metric['topic']))).toEqual(new Set([topics.events]));
   });
 
+  it('exports the trigger: queue depth by state per queue, actions by campaign and outcome, event-to-action latency, its lag; ready', async () => {
+    const queues = await prometheus.query('pulse_queue_jobs{job="pulse-trigger"}');
+    expect(queues.result.map((r) => `${r.metric['queue']} ${r.metric['state']}`).sort()).toEqual(
+      ['trigger-deliver-log', 'trigger-occasions'].flatMap((q) =>
+        ['active', 'delayed', 'failed', 'waiting'].map((st) => `${q} ${st}`),
+      ),
+    );
+    const actions = await prometheus.query('sum by (campaign, channel, outcome) (pulse_actions_total)');
+    expect(
+      actions.result.map((r) => [r.metric['campaign'], r.metric['channel'], r.metric['outcome'], r.value[1]]),
+    ).toEqual([['obs-big-orders', 'log', 'delivered', '12']]);
+    const latency = await prometheus.query(
+      'sum by (channel) (pulse_event_to_action_seconds_count{job="pulse-trigger"})',
+    );
+    expect(latency.result.map((r) => [r.metric['channel'], r.value[1]])).toEqual([['log', '12']]);
+    // Every event read, by what it was to the trigger: the 30 records ingest dead-letters are invalid here too.
+    const events = await prometheus.query('sum by (outcome) (pulse_trigger_events_total)');
+    expect(
+      Object.fromEntries(events.result.map((r) => [r.metric['outcome'], Number(r.value[1])])),
+    ).toMatchObject({
+      matched: 12,
+      invalid: 30,
+      stale: 0,
+    });
+    await prometheus.until('trigger lag 0 in Prometheus', async () => {
+      const lag = await prometheus.query(`sum(pulse_kafka_consumer_lag{group="${triggerGroupId}"})`);
+      return lag.result[0]?.value[1] === '0';
+    });
+    const partitions = await prometheus.query(`pulse_kafka_consumer_lag{job="pulse-trigger"}`);
+    expect(partitions.result.map((r) => `${r.metric['group']} ${r.metric['partition']}`).sort()).toEqual(
+      ['0', '1', '2', '3', '4', '5'].map((p) => `${triggerGroupId} ${p}`),
+    );
+    // The campaign API is counted by route pattern, as the collector's routes are.
+    expect((await trigger.api.inject({ method: 'GET', url: '/campaigns/obs-big-orders' })).statusCode).toBe(
+      200,
+    );
+    expect((await trigger.api.inject({ method: 'GET', url: '/campaigns/nope' })).statusCode).toBe(404);
+    await prometheus.until('campaign API requests in Prometheus', async () => {
+      const http = await prometheus.query(
+        'sum by (route, status) (pulse_http_requests_total{job="pulse-trigger", route="/campaigns/:id"})',
+      );
+      return (
+        JSON.stringify(http.result.map((r) => [r.metric['status'], r.value[1]]).sort()) ===
+        JSON.stringify([
+          ['200', '1'],
+          ['404', '1'],
+        ])
+      );
+    });
+    const readyz = await fetch(`http://127.0.0.1:${trigger.metricsPort}/readyz`);
+    expect({ status: readyz.status, body: await readyz.json() }).toMatchObject({
+      status: 200,
+      body: { reasons: [] },
+    });
+    expect((await fetch(`http://127.0.0.1:${trigger.metricsPort}/healthz`)).status).toBe(200);
+  });
+
   it('carries the request id and the messageId through the logs, and no personal data', () => {
     const collectorLogs = logs.collector.map((l) => JSON.parse(l) as Record<string, unknown>);
     const okRequest = collectorLogs.find((l) => l['requestId'] === 'req-ok-3');
@@ -262,7 +432,18 @@ describe('a real Prometheus watching the running services', () => {
       expect(line).toMatchObject({ service: 'ingest', reason: 'invalid_event', topic: topics.events });
       expect(String(line['messageId'])).toMatch(/^dl-([0-9]|[12][0-9])$/);
     }
-    const all = [...logs.collector, ...logs.ingest].join('');
+    // The trigger names the event's messageId and the job id from the occasion to the delivery.
+    const triggerLogs = logs.trigger.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const opened = triggerLogs.find((l) => l['msg'] === 'occasion opened' && l['messageId'] === 'big-1-2');
+    expect(opened).toMatchObject({ service: 'trigger', campaign: 'obs-big-orders' });
+    const jobId = String(opened!['jobId']);
+    expect(jobId).toMatch(/obs-big-orders/);
+    expect(triggerLogs.find((l) => l['msg'] === 'action delivered' && l['jobId'] === jobId)).toMatchObject({
+      messageId: 'big-1-2',
+      campaign: 'obs-big-orders',
+      channel: 'log',
+    });
+    const all = [...logs.collector, ...logs.ingest, ...logs.trigger].join('');
     for (const value of Object.values(PERSONAL)) expect(all).not.toContain(value);
   });
 
@@ -336,6 +517,8 @@ describe('a real Prometheus watching the running services', () => {
         collector.url,
         '--ingest',
         `http://127.0.0.1:${ingest.metricsPort}`,
+        '--trigger',
+        `http://127.0.0.1:${trigger.metricsPort}`,
         '--seconds',
         '1',
       ],
@@ -360,6 +543,43 @@ describe('a real Prometheus watching the running services', () => {
     );
     expect(stdout).toMatch(/events +\S+ accepted/);
     expect(stdout).toMatch(/clickhouse +insert p50/);
+    expect(lines).toContain(`trigger    http://127.0.0.1:${trigger.metricsPort}  ready`);
+    expect(stdout).toMatch(
+      /queue +trigger-occasions: \d+ waiting {3}\d+ active {3}\d+ delayed {3}\d+ failed/,
+    );
+    expect(stdout).toMatch(/queue +trigger-deliver-log: /);
+    // Percentiles are over the window: none when no action was delivered in it.
+    expect(stdout).toMatch(/actions +\S+\/s.* event→action p50 \S+/);
+    expect(stdout).toMatch(
+      new RegExp(`lag +${triggerGroupId} on ${topics.events.replace(/\./g, '\\.')}: 0 records`),
+    );
+  });
+
+  it('fires the event-to-action alert when actions come later than the objective', async () => {
+    expect(
+      (await prometheus.alerts()).filter((a) => a.labels['alertname'] === 'PulseEventToActionSlow'),
+    ).toEqual([]);
+    // Orders that reached the collector 10 s ago (a backlog upstream): their actions are late.
+    const receivedAt = new Date(Date.now() - 10_000);
+    const late = Array.from({ length: 6 }, (_, i) => {
+      const v = validateEvent(order(`late-${i}`, 150), { receivedAt });
+      if (!v.ok) throw new Error(JSON.stringify(v.problems));
+      return toStoredEvent(v.value, { receivedAt, sourceId: 'obs-test' });
+    });
+    await producer.send({
+      topic: topics.events,
+      acks: -1,
+      messages: late.map((e) => ({ key: e.user_key, value: encodeStoredEvent(e) })),
+    });
+    await prometheus.until('PulseEventToActionSlow firing', async () =>
+      (await prometheus.alerts()).some(
+        (a) => a.labels['alertname'] === 'PulseEventToActionSlow' && a.state === 'firing',
+      ),
+    );
+    const alert = (await prometheus.alerts()).find((a) => a.labels['alertname'] === 'PulseEventToActionSlow');
+    expect(alert?.annotations['summary']).toMatch(
+      /^Event-to-action p99 is \d+(\.\d+)?s, above the 1 s objective$/,
+    );
   });
 
   it('sees a service that went away as down, and alerts', async () => {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD, queryPanels, readDashboard } from './dashboard.js';
+import { DASHBOARD, queryPanels, REPO, readDashboard } from './dashboard.js';
 import { metricNames } from './promql.js';
 
 describe('metricNames', () => {
@@ -40,6 +42,26 @@ describe('the Grafana dashboard', () => {
       names.filter((n) => n !== 'up' && !n.startsWith('pulse_')),
       DASHBOARD,
     ).toEqual([]);
+  });
+
+  it('shows the trigger: queue depth, actions by outcome, event-to-action p50 and p99, its lag', () => {
+    const exprs = queryPanels(panels).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+    const has = (re: RegExp) =>
+      expect(
+        exprs.some((e) => re.test(e)),
+        String(re),
+      ).toBe(true);
+    has(/^sum by \(queue, state\) \(pulse_queue_jobs\)$/);
+    has(/sum by \(campaign, outcome\) \(rate\(pulse_actions_total\[/);
+    has(/^histogram_quantile\(0\.5, .*pulse_event_to_action_seconds_bucket/);
+    has(/^histogram_quantile\(0\.99, .*pulse_event_to_action_seconds_bucket/);
+    // The job name the scrape configurations give the trigger.
+    has(/pulse_kafka_consumer_lag\{job="pulse-trigger"\}/);
+    for (const file of ['prometheus.yml', 'prometheus-local.yml']) {
+      expect(readFileSync(join(REPO, 'infra', 'prometheus', file), 'utf8'), file).toMatch(
+        /job_name: pulse-trigger\n\s+static_configs:\n\s+- targets: \["(trigger|127\.0\.0\.1):9104"\]/,
+      );
+    }
   });
 
   it('lays panels out without overlaps', () => {

@@ -36,6 +36,10 @@ export interface TriggerConfig {
   keepJobsHours: number;
   clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
   decisionFlushMs: number;
+  /** Time between consumer lag measurements (default 5000). */
+  lagIntervalMs?: number;
+  /** How long lag may only rise, or records wait uncommitted, before /readyz says not keeping up (default 60000). */
+  lagWindowMs?: number;
 }
 
 /** The example campaigns shipped with the service (log channel): it runs out of the box. */
@@ -90,6 +94,8 @@ const schema = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/).default('pulse'),
   TRIGGER_CHDB_PATH: z.string().default('.pulse/chdb-trigger'),
   TRIGGER_DECISION_FLUSH_MS: envInt(1000, 10),
+  TRIGGER_LAG_INTERVAL_MS: envInt(5000, 100),
+  TRIGGER_LAG_WINDOW_MS: envInt(60_000, 1000),
 });
 
 /** Reads the trigger service's configuration; throws ConfigError naming each bad variable. */
@@ -131,5 +137,7 @@ export function triggerConfigFromEnv(env: Env): TriggerConfig {
       chdbPath: e.TRIGGER_CHDB_PATH,
     },
     decisionFlushMs: e.TRIGGER_DECISION_FLUSH_MS,
+    lagIntervalMs: e.TRIGGER_LAG_INTERVAL_MS,
+    lagWindowMs: e.TRIGGER_LAG_WINDOW_MS,
   };
 }

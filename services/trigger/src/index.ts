@@ -1,5 +1,6 @@
 import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
 import {
+  createConsumerLagMetrics,
   createLogger,
   createMetricsRegistry,
   type Logger,
@@ -7,7 +8,7 @@ import {
   registerQueueDepths,
   startOpsServer,
 } from '@pulse/common';
-import { createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import { ConsumerLagMonitor, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import { Queue, type Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -28,6 +29,7 @@ import type { DeliveryJob, OccasionJob } from './execution/jobs.js';
 import { startOccasionWorker } from './execution/occasion-worker.js';
 import { PersonStore } from './execution/person-store.js';
 import { createTriggerMetrics } from './metrics.js';
+import { triggerReadiness } from './readiness.js';
 
 export type { RecommendationSource, SegmentChange, SegmentMembership } from './audience/providers.js';
 export { CampaignInvalidError, CampaignUnsupportedError } from './campaigns/errors.js';
@@ -44,6 +46,8 @@ export { inHoldout, pickVariant } from './rules/stable-hash.js';
 
 export interface Trigger {
   registry: Registry;
+  /** Measures the group's lag (pulse_kafka_consumer_lag) and whether it keeps up. */
+  lag: ConsumerLagMonitor;
   campaigns: CampaignRegistry;
   people: PersonStore;
   occasionQueue: Queue<OccasionJob>;
@@ -127,6 +131,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     table: `${config.clickhouse.database}.trigger_decisions`,
     logger,
     flushIntervalMs: config.decisionFlushMs,
+    metrics: metrics.decisions,
   });
   const keepSeconds = config.keepJobsHours * 3600;
   const lanes = new DeliveryLanes({ config, redis, decisions, metrics, logger, now });
@@ -197,6 +202,16 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     now,
   });
   await consumer.run();
+  const lag = new ConsumerLagMonitor({
+    kafka,
+    groupId: config.kafka.groupId,
+    topics: [topics.events],
+    logger,
+    metrics: createConsumerLagMetrics(registry),
+    intervalMs: config.lagIntervalMs ?? 5000,
+    windowMs: config.lagWindowMs ?? 60_000,
+  });
+  lag.start();
 
   const api = buildCampaignApi({
     campaigns,
@@ -204,6 +219,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     lanes,
     people,
     checkSupported: (c) => checkSupported(c, config, deps),
+    http: metrics.http,
   });
   const apiAddress =
     (deps.apiServer ?? true) ? await api.listen({ host: config.api.host, port: config.api.port }) : undefined;
@@ -213,12 +229,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
       ? await startOpsServer({
           port: config.metricsPort,
           registry,
-          readiness: async () => {
-            const reasons: string[] = [];
-            if (!consumer.isRunning) reasons.push('events consumer not running');
-            if (redis.status !== 'ready') reasons.push(`redis ${redis.status}`);
-            return { ready: reasons.length === 0, reasons };
-          },
+          readiness: () => triggerReadiness({ consumer, redis, clickhouse, decisions, lag }),
         })
       : undefined;
   logger.info(
@@ -236,6 +247,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
       ['ops server', () => ops?.close()],
       ['campaign api', () => api.close()],
       ['events consumer', () => consumer.close()],
+      ['lag monitor', () => lag.close()],
       ['occasion worker', async () => void (await Promise.all(workers.map((w) => w.close())))],
       ['delivery lanes', () => lanes.close()],
       ['occasion queue', () => occasionQueue.close()],
@@ -247,6 +259,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
   );
   return {
     registry,
+    lag,
     campaigns,
     people,
     occasionQueue,

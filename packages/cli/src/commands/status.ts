@@ -6,6 +6,7 @@ import { statusTargets } from '../status/targets.js';
 interface StatusOptions {
   collector?: string;
   ingest?: string;
+  trigger?: string;
   service?: string[];
   seconds: string;
   watch?: boolean;
@@ -20,6 +21,7 @@ export function registerStatus(program: Command): void {
     )
     .option('--collector <url>', 'collector base URL (PULSE_COLLECTOR_URL; default http://127.0.0.1:8080)')
     .option('--ingest <url>', 'ingest metrics URL (PULSE_INGEST_URL; default http://127.0.0.1:9102)')
+    .option('--trigger <url>', 'trigger metrics URL (PULSE_TRIGGER_URL; default http://127.0.0.1:9104)')
     .option(
       '--service <name=url...>',
       'more services to read, e.g. modeling=http://127.0.0.1:9103 (PULSE_STATUS_SERVICES)',

@@ -80,6 +80,8 @@ function renderService(s: ServiceReport): string[] {
       'actions',
       `${perSecond(s.actions.perSecond)}${breakdown(s.actions.byOutcome)}   event→action ${latency(s.actions.latency)}`,
     );
+    const campaigns = Object.entries(s.actions.byCampaign);
+    if (campaigns.length > 0) row('campaigns', campaigns.map(([c, v]) => `${c} ${perSecond(v)}`).join('   '));
   }
   for (const m of s.models ?? []) {
     const fresh =

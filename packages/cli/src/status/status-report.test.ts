@@ -184,6 +184,9 @@ describe('pulse status', () => {
     const text = `pulse_queue_jobs{queue="campaign-actions",state="waiting"} 12
 pulse_queue_jobs{queue="campaign-actions",state="active"} 2
 pulse_actions_total{campaign="welcome",channel="webhook",outcome="delivered"} ${0}
+pulse_actions_total{campaign="big-orders",channel="log",outcome="held_out"} 7
+pulse_http_requests_total{route="/campaigns/:id",status="200"} 0
+pulse_http_requests_total{route="/metrics",status="200"} 0
 pulse_event_to_action_seconds_bucket{le="0.5",channel="webhook"} 0
 pulse_event_to_action_seconds_bucket{le="+Inf",channel="webhook"} 0
 pulse_model_updates_total{model="item-similarity"} 100
@@ -191,6 +194,9 @@ pulse_model_freshness_seconds{model="item-similarity"} 4.2
 `;
     const later = text
       .replace('outcome="delivered"} 0', 'outcome="delivered"} 30')
+      .replace('outcome="held_out"} 7', 'outcome="held_out"} 13')
+      .replace('id",status="200"} 0', 'id",status="200"} 3')
+      .replace('metrics",status="200"} 0', 'metrics",status="200"} 300')
       .replace('le="0.5",channel="webhook"} 0', 'le="0.5",channel="webhook"} 30')
       .replace('le="+Inf",channel="webhook"} 0', 'le="+Inf",channel="webhook"} 30')
       .replace('} 100', '} 160');
@@ -202,8 +208,11 @@ pulse_model_freshness_seconds{model="item-similarity"} 4.2
     );
     expect(rendered).toContain('  queue       campaign-actions: 12 waiting   2 active');
     expect(rendered).toContain(
-      '  actions     10.0/s (delivered 10.0/s)   event→action p50 250.0 ms  p90 450.0 ms  p99 495.0 ms',
+      '  actions     12.0/s (delivered 10.0/s, held_out 2.0/s)   event→action p50 250.0 ms  p90 450.0 ms  p99 495.0 ms',
     );
+    expect(rendered).toContain('  campaigns   big-orders 2.0/s   welcome 10.0/s');
+    // The campaign API counts; scrapes of /metrics do not.
+    expect(rendered).toContain('  http        1.0 req/s (200 1.0/s)   p50 –  p90 –  p99 –');
     expect(rendered).toContain('  model       item-similarity: 20.0 updates/s   newest event 4.20 s old');
   });
 

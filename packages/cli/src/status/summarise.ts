@@ -37,7 +37,12 @@ export interface ServiceReport {
     bufferedRows?: number;
   };
   queues?: Array<{ queue: string; counts: Record<string, number> }>;
-  actions?: { perSecond: number; byOutcome: Record<string, number>; latency: Percentiles };
+  actions?: {
+    perSecond: number;
+    byOutcome: Record<string, number>;
+    byCampaign: Record<string, number>;
+    latency: Percentiles;
+  };
   models?: Array<{ model: string; updatesPerSecond: number; freshnessSeconds?: number }>;
   process?: { cpuCores?: number; residentBytes?: number };
 }
@@ -48,6 +53,8 @@ export interface StatusReport {
   seconds: number;
   services: ServiceReport[];
 }
+
+const OPS_ROUTES = new Set(['/metrics', '/healthz', '/readyz']);
 
 type Match = (labels: Record<string, string>) => boolean;
 const all: Match = () => true;
@@ -68,7 +75,8 @@ export function summarise(before: Scrape, after: Scrape): ServiceReport {
   const report: ServiceReport = { ...base, up: true };
 
   if (f.has('pulse_http_requests_total')) {
-    const events: Match = (l) => (l['route'] ?? '').startsWith('/v1/');
+    // The service's own API (the collector's events, the trigger's campaigns), not scrapes and probes.
+    const events: Match = (l) => !OPS_ROUTES.has(l['route'] ?? '');
     report.http = {
       perSecond: f.rate('pulse_http_requests_total', events),
       byStatus: f.rateBy('pulse_http_requests_total', 'status', events),
@@ -117,6 +125,7 @@ export function summarise(before: Scrape, after: Scrape): ServiceReport {
     report.actions = {
       perSecond: f.rate('pulse_actions_total'),
       byOutcome: f.rateBy('pulse_actions_total', 'outcome'),
+      byCampaign: f.rateBy('pulse_actions_total', 'campaign'),
       latency: f.percentiles('pulse_event_to_action_seconds'),
     };
   }

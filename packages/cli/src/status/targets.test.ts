@@ -3,11 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { statusTargets } from './targets.js';
 
 describe('statusTargets', () => {
-  it('defaults to the local collector and ingest', () => {
+  it('defaults to the local collector, ingest and trigger', () => {
     expect(statusTargets({}, {})).toEqual([
       { name: 'collector', url: 'http://127.0.0.1:8080' },
       { name: 'ingest', url: 'http://127.0.0.1:9102' },
+      { name: 'trigger', url: 'http://127.0.0.1:9104' },
     ]);
+  });
+
+  it('reads the trigger from --trigger, then PULSE_TRIGGER_URL', () => {
+    expect(statusTargets({}, { PULSE_TRIGGER_URL: 'http://trigger:9104/' })[2]).toEqual({
+      name: 'trigger',
+      url: 'http://trigger:9104',
+    });
+    expect(
+      statusTargets({ trigger: 'http://10.0.0.5:9999' }, { PULSE_TRIGGER_URL: 'http://ignored:1' })[2],
+    ).toEqual({ name: 'trigger', url: 'http://10.0.0.5:9999' });
+    expect(() => statusTargets({ trigger: 'nope' }, {})).toThrow(/trigger: "nope" is not a URL/);
   });
 
   it('takes options over the environment, and adds named services', () => {
@@ -22,8 +34,9 @@ describe('statusTargets', () => {
     expect(targets).toEqual([
       { name: 'collector', url: 'http://lb.internal:8080' },
       { name: 'ingest', url: 'http://ingest:9102' },
-      { name: 'modeling', url: 'http://modeling:9103' },
+      // --service replaces a named default in place.
       { name: 'trigger', url: 'http://trigger:9104' },
+      { name: 'modeling', url: 'http://modeling:9103' },
     ]);
   });
 

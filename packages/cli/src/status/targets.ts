@@ -4,23 +4,25 @@ import type { Target } from './scrape.js';
 export const DEFAULT_TARGETS: readonly Target[] = [
   { name: 'collector', url: 'http://127.0.0.1:8080' },
   { name: 'ingest', url: 'http://127.0.0.1:9102' },
+  { name: 'trigger', url: 'http://127.0.0.1:9104' },
 ];
 
 export interface TargetOptions {
   collector?: string;
   ingest?: string;
+  trigger?: string;
   /** More services as name=url (modeling, trigger...). */
   service?: string[];
 }
 
 /**
  * Which services `pulse status` reads: options first, then PULSE_COLLECTOR_URL,
- * PULSE_INGEST_URL and PULSE_STATUS_SERVICES (name=url,name=url), then the
- * local defaults. A malformed URL is a ConfigError naming it.
+ * PULSE_INGEST_URL, PULSE_TRIGGER_URL and PULSE_STATUS_SERVICES
+ * (name=url,name=url), then the local defaults. A malformed URL is a
+ * ConfigError naming it.
  */
 export function statusTargets(options: TargetOptions, env: Env): Target[] {
-  const collector = options.collector ?? env['PULSE_COLLECTOR_URL'] ?? DEFAULT_TARGETS[0]!.url;
-  const ingest = options.ingest ?? env['PULSE_INGEST_URL'] ?? DEFAULT_TARGETS[1]!.url;
+  const named = { collector: options.collector, ingest: options.ingest, trigger: options.trigger };
   const extra = [
     ...(env['PULSE_STATUS_SERVICES'] ?? '')
       .split(',')
@@ -28,10 +30,10 @@ export function statusTargets(options: TargetOptions, env: Env): Target[] {
       .filter(Boolean),
     ...(options.service ?? []),
   ];
-  const targets: Target[] = [
-    { name: 'collector', url: checkedUrl('collector', collector) },
-    { name: 'ingest', url: checkedUrl('ingest', ingest) },
-  ];
+  const targets: Target[] = DEFAULT_TARGETS.map(({ name, url }) => {
+    const chosen = named[name as keyof typeof named] ?? env[`PULSE_${name.toUpperCase()}_URL`] ?? url;
+    return { name, url: checkedUrl(name, chosen) };
+  });
   for (const entry of extra) {
     const eq = entry.indexOf('=');
     if (eq <= 0)

@@ -6,6 +6,7 @@ import { type Campaign, parseCampaign } from '../campaigns/schema.js';
 import type { StoredCampaigns } from '../campaigns/stored-campaigns.js';
 import type { DeliveryLanes } from '../execution/delivery-lanes.js';
 import type { PersonStore } from '../execution/person-store.js';
+import type { HttpMetrics } from '../metrics.js';
 
 export interface CampaignApiDeps {
   campaigns: CampaignRegistry;
@@ -14,6 +15,7 @@ export interface CampaignApiDeps {
   people: PersonStore;
   /** Throws CampaignUnsupportedError for what this installation cannot run. */
   checkSupported(c: Campaign): void;
+  http?: HttpMetrics;
 }
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
@@ -31,6 +33,10 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
  */
 export function buildCampaignApi(deps: CampaignApiDeps): FastifyInstance {
   const app = Fastify({ logger: false });
+  app.addHook('onResponse', (request, reply, done) => {
+    deps.http?.observe(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
 
   app.get('/campaigns', async () => ({ campaigns: deps.campaigns.list() }));
 

@@ -46,6 +46,7 @@ export interface DecisionSink {
 export class RedisClickHouseDecisions implements DecisionSink {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private failure: string | undefined;
 
   constructor(
     private readonly opts: {
@@ -56,6 +57,8 @@ export class RedisClickHouseDecisions implements DecisionSink {
       logger: Logger;
       flushIntervalMs: number;
       batchRows?: number;
+      /** Told of each batch moved to ClickHouse and of each failed attempt. */
+      metrics?: { inserted(rows: number): void; failed(): void };
     },
   ) {
     this.timer = setInterval(() => void this.flush(), opts.flushIntervalMs);
@@ -76,17 +79,29 @@ export class RedisClickHouseDecisions implements DecisionSink {
     try {
       for (;;) {
         const entries = await this.opts.redis.xrange(this.opts.stream, '-', '+', 'COUNT', batch);
-        if (entries.length === 0) return;
+        if (entries.length === 0) {
+          this.failure = undefined;
+          return;
+        }
         const body = entries.map(([, fields]) => fields[1] ?? '').join('\n');
         await insertJsonEachRow(this.opts.clickhouse, this.opts.table, body, {
           date_time_input_format: 'best_effort',
         });
         await this.opts.redis.xdel(this.opts.stream, ...entries.map(([id]) => id));
+        this.failure = undefined;
+        this.opts.metrics?.inserted(entries.length);
         if (entries.length < batch) return;
       }
     } catch (err) {
-      this.opts.logger.warn({ err: errorMessage(err) }, 'moving decisions to ClickHouse failed, will retry');
+      this.failure = errorMessage(err);
+      this.opts.metrics?.failed();
+      this.opts.logger.warn({ err: this.failure }, 'moving decisions to ClickHouse failed, will retry');
     }
+  }
+
+  /** Why the last move to ClickHouse failed; undefined once one succeeds (for /readyz). */
+  get lastError(): string | undefined {
+    return this.failure;
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,14 @@ export function startDeliveryWorker(opts: DeliveryWorkerOptions): Worker<Deliver
       outcome: outcome === 'sent' ? 'delivered' : 'failed',
       ...(outcome === 'sent' ? { eventTime: Date.parse(job.data.eventReceivedAt) } : {}),
     });
+    const line = {
+      jobId: job.id,
+      messageId: job.data.eventMessageId,
+      campaign: job.data.campaignId,
+      channel: opts.channel.name,
+    };
+    if (outcome === 'sent') opts.logger.debug(line, 'action delivered');
+    else opts.logger.warn({ ...line, reason }, 'action failed: left in the failed set');
   };
   const process = async (job: Job<DeliveryJob>) => {
     try {

@@ -130,7 +130,14 @@ export class EventConsumer {
         opts: { ...this.opts.jobOptions, jobId: o.jobId, delay: o.delayMs },
       })),
     );
-    for (const o of occasions) this.opts.metrics.occasions.inc({ campaign: o.data.campaignId });
+    for (const o of occasions) {
+      this.opts.metrics.occasions.inc({ campaign: o.data.campaignId });
+      // The event's messageId and the job id tie this line to the decision and the delivery.
+      this.opts.logger.debug(
+        { messageId: o.data.event.message_id, jobId: o.jobId, campaign: o.data.campaignId },
+        'occasion opened',
+      );
+    }
   }
 
   async close(): Promise<void> {

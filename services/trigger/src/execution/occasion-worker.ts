@@ -73,6 +73,10 @@ export function startOccasionWorker(opts: OccasionWorkerOptions): Worker<Occasio
       ),
     );
     opts.metrics.actions.record({ campaign: job.data.campaignId, channel, outcome: verdict.outcome });
+    opts.logger.debug(
+      { jobId, messageId: event.message_id, campaign: job.data.campaignId, outcome: verdict.outcome },
+      'occasion decided without action',
+    );
   };
   const worker = new Worker<OccasionJob>(opts.queueName, process, {
     connection: opts.connection,
@@ -84,7 +88,10 @@ export function startOccasionWorker(opts: OccasionWorkerOptions): Worker<Occasio
   });
   worker.on('error', (err) => opts.logger.error({ err: err.message }, 'occasion worker error'));
   worker.on('failed', (job, err) =>
-    opts.logger.warn({ jobId: job?.id, err: err.message }, 'occasion job failed, BullMQ retries it'),
+    opts.logger.warn(
+      { jobId: job?.id, messageId: job?.data.event.message_id, err: err.message },
+      'occasion job failed, BullMQ retries it',
+    ),
   );
   return worker;
 }
