@@ -2,12 +2,21 @@
  * A separate process that posts Segment batches to a collector as fast as
  * the collector answers, with `concurrency` requests in flight, and prints
  * one JSON line of what happened. Run: node --import tsx load-generator.ts
- * <url> <writeKey> <events> <batchSize> <concurrency> <runId>
+ * <url> <writeKey> <events> <batchSize> <concurrency> <runId> [eventsPerSecond]
+ * With a rate, batches are paced to it (a fixed background load) instead.
  */
 import { Agent, request } from 'node:http';
 
-const [url = '', writeKey = '', eventsArg = '100000', batchArg = '100', concurrencyArg = '16', runId = 'r'] =
-  process.argv.slice(2);
+const [
+  url = '',
+  writeKey = '',
+  eventsArg = '100000',
+  batchArg = '100',
+  concurrencyArg = '16',
+  runId = 'r',
+  rateArg = '0',
+] = process.argv.slice(2);
+const rate = Number(rateArg);
 const total = Number(eventsArg);
 const batchSize = Number(batchArg);
 const concurrency = Number(concurrencyArg);
@@ -83,6 +92,10 @@ async function worker(): Promise<void> {
     const from = next;
     const to = Math.min(total, from + batchSize);
     next = to;
+    if (rate > 0) {
+      const wait = started + (from / rate) * 1000 - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
     const parts: string[] = [];
     for (let n = from; n < to; n++) parts.push(event(n));
     let status = 0;
