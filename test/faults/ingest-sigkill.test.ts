@@ -1,14 +1,12 @@
 import { rmSync } from 'node:fs';
 import { createClickHouse } from '@pulse/clickhouse';
-import { sleep } from '@pulse/common';
-import { consumerLag, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
-import { Partitioners } from 'kafkajs';
+import { ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryOne } from '../support/chdb.js';
 import { type ChildService, spawnService, stopService } from '../support/child.js';
-import { storedEvents } from '../support/events.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
+import { committedRecords, EventStream, waitWhileRunning } from '../support/stream.js';
 
 const TOTAL = 60_000;
 const CHUNK = 2000;
@@ -39,34 +37,10 @@ describe('ingest killed with SIGKILL', () => {
       INGEST_BATCH_ROWS: '5000',
     };
     await ensureTopics(kafka, topicCatalogue(prefix));
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    let produced = 0;
-    /** Produces the events up to `to` in chunks, as a steady stream. */
-    const produceUntil = async (to: number) => {
-      while (produced < to) {
-        const last = Math.min(produced + CHUNK, to);
-        await producer.send({ topic, acks: -1, messages: storedEvents(produced + 1, last) });
-        produced = last;
-        await sleep(100);
-      }
-    };
-    const committed = async () =>
-      (await consumerLag(kafka, groupId, topic)).reduce((sum, p) => sum + Math.max(0, p.committed), 0);
-    const waitFor = async (
-      check: () => Promise<boolean>,
-      timeoutMs: number,
-      what: string,
-      child: ChildService,
-    ) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (child.process.exitCode !== null)
-          throw new Error(`ingest exited while waiting for ${what}:\n${child.output()}`);
-        if (Date.now() > deadline) throw new Error(`no ${what} after ${timeoutMs} ms:\n${child.output()}`);
-        await sleep(200);
-      }
-    };
+    const stream = await EventStream.open(kafka, topic, CHUNK, 100);
+    const produceUntil = (to: number) => stream.until(to);
+    const committed = () => committedRecords(kafka, groupId, topic);
+    const waitFor = waitWhileRunning;
 
     try {
       // First run: killed while the stream flows, once some but not all of it was committed.
@@ -91,7 +65,7 @@ describe('ingest killed with SIGKILL', () => {
       await waitFor(async () => (await committed()) === TOTAL, 150_000, `${TOTAL} committed`, second);
       expect(await stopService(second, 'SIGTERM')).toEqual({ code: 0, signal: null });
     } finally {
-      await producer.disconnect();
+      await stream.close();
     }
 
     // The test process opens the data directory the children wrote (they have exited).

@@ -1,13 +1,11 @@
 import { createClickHouse } from '@pulse/clickhouse';
-import { sleep } from '@pulse/common';
-import { consumerLag, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import { ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import { CheckpointStore } from '@pulse/modeling';
-import { Partitioners } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChildService, spawnService, stopService } from '../support/child.js';
-import { storedEvents } from '../support/events.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
+import { committedRecords, EventStream, waitWhileRunning } from '../support/stream.js';
 
 const TOTAL = 30_000;
 const CHUNK = 1000;
@@ -38,34 +36,10 @@ describe('modeling worker killed with SIGKILL', () => {
       MODELING_CHECKPOINT_INTERVAL_MS: '300',
     };
     await ensureTopics(kafka, topicCatalogue(prefix));
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    let produced = 0;
-    const produceUntil = async (to: number) => {
-      while (produced < to) {
-        const last = Math.min(produced + CHUNK, to);
-        await producer.send({ topic, acks: -1, messages: storedEvents(produced + 1, last) });
-        produced = last;
-        await sleep(50);
-      }
-    };
-    // The worker commits offsets only after a checkpoint: committed offsets are what checkpoints hold.
-    const committed = async () =>
-      (await consumerLag(kafka, groupId, topic)).reduce((sum, p) => sum + Math.max(0, p.committed), 0);
-    const waitFor = async (
-      check: () => Promise<boolean>,
-      timeoutMs: number,
-      what: string,
-      child: ChildService,
-    ) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await check())) {
-        if (child.process.exitCode !== null)
-          throw new Error(`worker exited waiting for ${what}:\n${child.output()}`);
-        if (Date.now() > deadline) throw new Error(`no ${what} after ${timeoutMs} ms:\n${child.output()}`);
-        await sleep(100);
-      }
-    };
+    const stream = await EventStream.open(kafka, topic, CHUNK, 50);
+    const produceUntil = (to: number) => stream.until(to);
+    const committed = () => committedRecords(kafka, groupId, topic);
+    const waitFor = waitWhileRunning;
 
     try {
       const first = spawnService('test/support/modeling-counter-worker.ts', env);
@@ -85,7 +59,7 @@ describe('modeling worker killed with SIGKILL', () => {
       await waitFor(async () => (await committed()) === TOTAL, 150_000, `${TOTAL} committed`, second);
       expect(await stopService(second, 'SIGTERM')).toEqual({ code: 0, signal: null });
     } finally {
-      await producer.disconnect();
+      await stream.close();
     }
 
     const clickhouse = createClickHouse({ database: DATABASE, chdbPath: env.CHDB_PATH });

@@ -47,3 +47,48 @@ export const envList = (fallback: string) =>
 export const logLevelSchema = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
+
+/**
+ * The variables every Kafka consumer service reads the same way (ingest,
+ * modeling): spread into a service's schema, then map with kafkaSettings.
+ */
+export const kafkaEnv = {
+  KAFKA_BROKERS: envList('127.0.0.1:9092'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .default('pulse'),
+};
+
+/** Where ClickHouse is: a server when CLICKHOUSE_URL is set, else the embedded engine in CHDB_PATH. */
+export const clickhouseEnv = {
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/).default('pulse'),
+  CHDB_PATH: z.string().default('.pulse/chdb'),
+};
+
+export interface ClickHouseSettings {
+  url?: string;
+  username?: string;
+  password?: string;
+  database: string;
+  chdbPath: string;
+}
+
+export function clickhouseSettings(e: {
+  CLICKHOUSE_URL?: string | undefined;
+  CLICKHOUSE_USER?: string | undefined;
+  CLICKHOUSE_PASSWORD?: string | undefined;
+  CLICKHOUSE_DATABASE: string;
+  CHDB_PATH: string;
+}): ClickHouseSettings {
+  return {
+    ...(e.CLICKHOUSE_URL ? { url: e.CLICKHOUSE_URL } : {}),
+    ...(e.CLICKHOUSE_USER ? { username: e.CLICKHOUSE_USER } : {}),
+    ...(e.CLICKHOUSE_PASSWORD ? { password: e.CLICKHOUSE_PASSWORD } : {}),
+    database: e.CLICKHOUSE_DATABASE,
+    chdbPath: e.CHDB_PATH,
+  };
+}

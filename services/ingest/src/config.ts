@@ -1,11 +1,21 @@
-import { type Env, envInt, envList, logLevelSchema, parseEnv } from '@pulse/common';
+import {
+  type ClickHouseSettings,
+  clickhouseEnv,
+  clickhouseSettings,
+  type Env,
+  envInt,
+  envList,
+  kafkaEnv,
+  logLevelSchema,
+  parseEnv,
+} from '@pulse/common';
 import { z } from 'zod';
 
 export interface IngestConfig {
   logLevel: z.infer<typeof logLevelSchema>;
   metricsPort: number;
   kafka: { brokers: string[]; clientId: string; topicPrefix: string; groupId: string };
-  clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
+  clickhouse: ClickHouseSettings;
   /** Rows per ClickHouse insert, at least. */
   batchRows: number;
   /** A partial batch is inserted once its oldest row waited this long. */
@@ -23,17 +33,9 @@ export interface IngestConfig {
 const schema = z.object({
   INGEST_LOG_LEVEL: logLevelSchema,
   INGEST_METRICS_PORT: envInt(9102, 0, 65535),
-  KAFKA_BROKERS: envList('127.0.0.1:9092'),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[\w.-]+$/)
-    .default('pulse'),
+  ...kafkaEnv,
   INGEST_GROUP_ID: z.string().min(1).default('pulse-ingest'),
-  CLICKHOUSE_URL: z.url().optional(),
-  CLICKHOUSE_USER: z.string().optional(),
-  CLICKHOUSE_PASSWORD: z.string().optional(),
-  CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/).default('pulse'),
-  CHDB_PATH: z.string().default('.pulse/chdb'),
+  ...clickhouseEnv,
   INGEST_BATCH_ROWS: envInt(10_000, 1),
   INGEST_FLUSH_INTERVAL_MS: envInt(1000, 10),
   INGEST_DEDUP_WINDOW: envInt(1_000_000, 0),
@@ -54,13 +56,7 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       groupId: e.INGEST_GROUP_ID,
     },
-    clickhouse: {
-      ...(e.CLICKHOUSE_URL ? { url: e.CLICKHOUSE_URL } : {}),
-      ...(e.CLICKHOUSE_USER ? { username: e.CLICKHOUSE_USER } : {}),
-      ...(e.CLICKHOUSE_PASSWORD ? { password: e.CLICKHOUSE_PASSWORD } : {}),
-      database: e.CLICKHOUSE_DATABASE,
-      chdbPath: e.CHDB_PATH,
-    },
+    clickhouse: clickhouseSettings(e),
     batchRows: e.INGEST_BATCH_ROWS,
     flushIntervalMs: e.INGEST_FLUSH_INTERVAL_MS,
     dedupWindow: e.INGEST_DEDUP_WINDOW,

@@ -1,28 +1,29 @@
-import { type Env, envInt, envList, logLevelSchema, parseEnv } from '@pulse/common';
+import {
+  type ClickHouseSettings,
+  clickhouseEnv,
+  clickhouseSettings,
+  type Env,
+  envInt,
+  kafkaEnv,
+  logLevelSchema,
+  parseEnv,
+} from '@pulse/common';
 import { z } from 'zod';
 
 export interface ModelingConfig {
   logLevel: z.infer<typeof logLevelSchema>;
   metricsPort: number;
   kafka: { brokers: string[]; clientId: string; topicPrefix: string; groupId: string };
-  clickhouse: { url?: string; username?: string; password?: string; database: string; chdbPath: string };
+  clickhouse: ClickHouseSettings;
   checkpointIntervalMs: number;
 }
 
 const schema = z.object({
   MODELING_LOG_LEVEL: logLevelSchema,
   MODELING_METRICS_PORT: envInt(9103, 0, 65535),
-  KAFKA_BROKERS: envList('127.0.0.1:9092'),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[\w.-]+$/)
-    .default('pulse'),
+  ...kafkaEnv,
   MODELING_GROUP_ID: z.string().min(1).default('pulse-modeling'),
-  CLICKHOUSE_URL: z.url().optional(),
-  CLICKHOUSE_USER: z.string().optional(),
-  CLICKHOUSE_PASSWORD: z.string().optional(),
-  CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/).default('pulse'),
-  CHDB_PATH: z.string().default('.pulse/chdb'),
+  ...clickhouseEnv,
   MODELING_CHECKPOINT_INTERVAL_MS: envInt(5000, 100),
 });
 
@@ -38,13 +39,7 @@ export function modelingConfigFromEnv(env: Env): ModelingConfig {
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       groupId: e.MODELING_GROUP_ID,
     },
-    clickhouse: {
-      ...(e.CLICKHOUSE_URL ? { url: e.CLICKHOUSE_URL } : {}),
-      ...(e.CLICKHOUSE_USER ? { username: e.CLICKHOUSE_USER } : {}),
-      ...(e.CLICKHOUSE_PASSWORD ? { password: e.CLICKHOUSE_PASSWORD } : {}),
-      database: e.CLICKHOUSE_DATABASE,
-      chdbPath: e.CHDB_PATH,
-    },
+    clickhouse: clickhouseSettings(e),
     checkpointIntervalMs: e.MODELING_CHECKPOINT_INTERVAL_MS,
   };
 }
