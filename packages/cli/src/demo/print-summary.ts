@@ -21,6 +21,10 @@ export function formatSummary(s: DemoSummary): string {
     `  stored, by event: ${JSON.stringify(s['stored_by_event'])}`,
     `  customers ${s['customers']}, guest checkouts ${s['guest_checkouts']}, revenue GBP ${s['revenue_gbp']}, refunded GBP ${s['refunded_gbp']}`,
     `  source rows not sent: ${JSON.stringify(s['source_rows_not_sent'])}`,
+    '  campaigns (trigger service, example campaigns on the log channel), actions by outcome:',
+    ...Object.entries((s['campaigns'] as Record<string, Record<string, number>> | undefined) ?? {}).map(
+      ([campaign, outcomes]) => `    ${campaign}: ${JSON.stringify(outcomes)}`,
+    ),
     `  ${s.seconds} s in all`,
   ];
   return lines.join('\n');

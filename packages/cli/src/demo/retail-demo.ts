@@ -4,12 +4,14 @@ import { queryRows } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
 import { mapOnlineRetail, readOnlineRetail, type SegmentCall } from '@pulse/datasets';
 import { createKafka, topicNames, waitForConsumer } from '@pulse/kafka';
+import { deleteRedisPrefix } from '@pulse/trigger';
 import type { Kafka } from 'kafkajs';
 import { startPipeline } from '../pipeline.js';
 import { Progress } from '../progress.js';
 import { RejectionTally } from '../rejections.js';
 import { replayCalls } from '../replay/replay-calls.js';
 import { resetDemo } from './reset.js';
+import { campaignOutcomes, waitForTrigger } from './trigger-summary.js';
 
 export interface DemoOptions {
   env: Record<string, string | undefined>;
@@ -42,9 +44,20 @@ export function demoEnv(env: Record<string, string | undefined>): Record<string,
     PULSE_WRITE_KEYS: 'pulse-demo-key:demo',
     INGEST_LOG_LEVEL: 'warn',
     COLLECTOR_LOG_LEVEL: 'warn',
+    // The trigger runs the example campaigns on the replay: a run of its own
+    // (group, queues) each time, and old invoices count as occasions.
+    TRIGGER_GROUP_ID: `pulse-demo-trigger-${RUN}`,
+    TRIGGER_QUEUE_PREFIX: `pulse-demo-${RUN}`,
+    TRIGGER_FROM_BEGINNING: 'true',
+    TRIGGER_MAX_LATENESS_HOURS: '1000000',
+    TRIGGER_METRICS_PORT: '0',
+    TRIGGER_API_PORT: '0',
+    TRIGGER_LOG_LEVEL: 'warn',
     ...env,
   };
 }
+
+const RUN = Date.now().toString(36);
 
 /**
  * The whole pipeline over real data: Online Retail replayed through the
@@ -68,7 +81,7 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
   const tally = new RejectionTally();
   const pipeline = await startPipeline({
     env,
-    services: ['collector', 'ingest'],
+    services: ['collector', 'ingest', 'trigger'],
     logger,
     onRejected: (r) => tally.add(r),
   });
@@ -89,6 +102,8 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
 
     const topics = topicNames(prefix);
     await waitForConsumer(kafka, groupId, topics.events, { timeoutMs: 120_000 });
+    await waitForTrigger(pipeline.trigger!, kafka, env['TRIGGER_GROUP_ID']!, topics.events, 120_000);
+    const campaigns = await campaignOutcomes(pipeline.trigger!);
     const accepted = await counterValue(pipeline, 'accepted');
     // Events the Segment client refused to send (over 32 KB) never reached the collector.
     const clientRefused = replay.sent - accepted - tally.total;
@@ -129,12 +144,16 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
       revenue_gbp: orders?.revenue ?? 0,
       refunded_gbp: orders?.refunds ?? 0,
       replay_events_per_s: round(replay.sent / replay.seconds),
+      campaigns,
     };
     mkdirSync(dirname(options.summaryPath), { recursive: true });
     writeFileSync(options.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
     await pipeline.close();
+    await deleteRedisPrefix(env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', env['TRIGGER_QUEUE_PREFIX']!).catch(
+      () => 0,
+    );
   }
 }
 
