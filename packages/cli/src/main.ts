@@ -2,6 +2,7 @@ import { PulseError } from '@pulse/common';
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvalRecs } from './commands/eval-recs.js';
 import { registerEvalSegments } from './commands/eval-segments.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
@@ -17,9 +18,10 @@ registerTopics(program);
 registerReplay(program);
 registerDemo(program);
 registerBench(program);
-registerStatus(program);
 registerReport(program);
+registerEvalRecs(program);
 registerEvalSegments(program);
+registerStatus(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (bad configuration, missing data, unreachable Kafka) get their message, not a stack.

@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { writeBenchFigures } from '../bench/bench-file.js';
 import { benchE2E } from '../bench/e2e-throughput.js';
 import { benchIngestRatio } from '../bench/ingest-ratio.js';
+import { benchRecs } from '../bench/recs-figures.js';
 import { benchSegments } from '../bench/segments-figures.js';
 import { benchTrigger } from '../bench/trigger-bench.js';
 
 /** Parts `--only` can pick; without it every part runs. */
-const BENCH_PARTS = ['ingest', 'e2e', 'segments', 'trigger'] as const;
+const BENCH_PARTS = ['ingest', 'e2e', 'segments', 'trigger', 'recs'] as const;
 
 function onlyParts(list: string | undefined): (part: (typeof BENCH_PARTS)[number]) => boolean {
   if (list === undefined) return () => true;
@@ -53,6 +54,7 @@ export function registerBench(program: Command): void {
             : {}),
           ...(want('segments') ? await benchSegments(process.env) : {}),
           ...(want('trigger') ? await benchTrigger(process.env) : {}),
+          ...(want('recs') ? await benchRecs(process.env) : {}),
         };
         const all = writeBenchFigures(o.out, figures);
         process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);

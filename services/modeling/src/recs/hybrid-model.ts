@@ -1,0 +1,116 @@
+import { type HybridConfig, type HybridConfigInput, hybridConfigSchema, parseRecsConfig } from './config.js';
+import { ContentModel, type ContentSnapshot } from './content-model.js';
+import { RecsSnapshotError } from './errors.js';
+import { fillWithPopular } from './fill.js';
+import type { Interaction } from './interaction.js';
+import { ItemIndex } from './item-index.js';
+import { ItemKnnModel, type ItemKnnSnapshot } from './item-knn-model.js';
+import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
+import { ScoreBoard } from './top-k.js';
+
+export interface HybridSnapshot {
+  version: 1;
+  kind: 'hybrid';
+  config: HybridConfig;
+  knn: ItemKnnSnapshot;
+  content: ContentSnapshot;
+}
+
+/**
+ * Collaborative and content neighbours blended per history item h: each side votes for h's
+ * neighbours as it does alone (by rank, 1 / (rankConstant + rank), by default, so that the two are on
+ * one scale), the collaborative votes weighted a_h and the content votes 1 − a_h, with
+ * a_h = e_h / (e_h + evidence), e_h being h's decayed co-occurrence evidence. An item nobody has interacted with yet (a_h = 0) takes its neighbours from its
+ * description alone (cold start); a well-known item mostly from behaviour. Candidates are the union
+ * of both neighbour lists, so a new item can also be recommended before anyone has interacted with it.
+ */
+export class HybridModel implements RecModel {
+  readonly name = 'hybrid';
+  readonly config: HybridConfig;
+  private knn: ItemKnnModel;
+  private content: ContentModel;
+  private readonly knnBoard = new ScoreBoard();
+  private readonly contentBoard = new ScoreBoard();
+  private readonly board = new ScoreBoard();
+
+  constructor(config: HybridConfigInput = {}, catalog?: ReadonlyMap<string, string>) {
+    this.config = parseRecsConfig(hybridConfigSchema, config, 'hybrid');
+    this.knn = new ItemKnnModel(this.config.knn);
+    this.content = new ContentModel(this.config.content, catalog);
+  }
+
+  learn(x: Interaction): void {
+    this.knn.learn(x);
+    this.content.learn(x);
+  }
+
+  /** The weight of the collaborative side for item `item` (0 for an item without co-occurrences). */
+  collaborativeShare(item: string): number {
+    const cooc = this.knn.cooccurrence;
+    const evidence = cooc.evidence(cooc.index.lookup(item));
+    return evidence / (evidence + this.config.evidence);
+  }
+
+  recommend(history: readonly string[], k: number, exclude?: ItemFilter): Recommendation[] {
+    assertK(k);
+    const shares = new Map<string, number>();
+    const share = (item: string): number => {
+      let s = shares.get(item);
+      if (s === undefined) {
+        s = this.collaborativeShare(item);
+        shares.set(item, s);
+      }
+      return s;
+    };
+    this.knnBoard.clear();
+    this.contentBoard.clear();
+    this.board.clear();
+    const cooc = this.knn.cooccurrence;
+    this.knn.scoreHistory(history, this.knnBoard, (idx) => share(cooc.index.id(idx)));
+    this.content.scoreHistory(history, this.contentBoard, (item) => 1 - share(item));
+    // Numbered afresh per answer (collaborative candidates first), so that ties break the same way
+    // for the same state, whatever was asked before.
+    const union = new ItemIndex();
+    this.knnBoard.forEach((idx, score) => {
+      this.board.add(union.intern(cooc.index.id(idx)), score);
+    });
+    const texts = this.content.texts;
+    this.contentBoard.forEach((doc, score) => {
+      this.board.add(union.intern(texts.idOf(doc)), score);
+    });
+    const answer = this.board
+      .top(k, (i) => exclude?.has(union.id(i)) ?? false)
+      .map((r) => ({ item: union.id(r.item), score: r.score }));
+    return fillWithPopular(answer, k, this.knn.popularityModel, exclude);
+  }
+
+  /**
+   * Neighbours of one item by the blended similarity, best first: what the similar-items API serves.
+   * [] for an item with neither behaviour nor description (the caller decides on a fallback).
+   */
+  similarItems(item: string, k: number): Recommendation[] {
+    return this.recommend([item], k, { has: (other) => other === item }).filter((r) => r.score > 0);
+  }
+
+  toSnapshot(): HybridSnapshot {
+    return {
+      version: 1,
+      kind: 'hybrid',
+      config: this.config,
+      knn: this.knn.toSnapshot(),
+      content: this.content.toSnapshot(),
+    };
+  }
+
+  static fromSnapshot(snapshot: HybridSnapshot): HybridModel {
+    if (snapshot?.kind !== 'hybrid' || snapshot.version !== 1) {
+      throw new RecsSnapshotError(
+        `expected a hybrid snapshot of version 1, got ${String(snapshot?.kind)} v${String(snapshot?.version)}`,
+      );
+    }
+    const model = new HybridModel(snapshot.config);
+    model.knn = ItemKnnModel.fromSnapshot(snapshot.knn);
+    model.content = ContentModel.fromSnapshot(snapshot.content);
+    return model;
+  }
+}
