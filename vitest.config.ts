@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
           pool: 'threads',
+          // Some unit tests read the real data sets; a loaded two-core machine needs the margin.
+          testTimeout: 60_000,
         },
       },
       {
