@@ -1,2 +1,3 @@
 export * from './client.js';
 export * from './migrate.js';
+export * from './regulation-audit.js';

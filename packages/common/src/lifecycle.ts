@@ -26,8 +26,18 @@ export interface Stoppable {
   close(): Promise<void>;
 }
 
-/** Closes `target` on SIGINT/SIGTERM once; a second signal exits at once. */
-export function closeOnSignals(target: Stoppable, logger: Logger): void {
+/**
+ * Closes `target` on SIGINT/SIGTERM once; a second signal exits at once. Pass the promise of a
+ * service still starting: the handlers are in place from the first moment, and a signal that comes
+ * while it starts closes it as soon as it has started (a service whose workers already took jobs
+ * must still shut down gracefully). A start that fails exits with 1.
+ */
+export function closeOnSignals(target: Stoppable | Promise<Stoppable>, logger: Logger): void {
+  const started = Promise.resolve(target);
+  started.catch((err: unknown) => {
+    logger.fatal({ err: errorMessage(err) }, 'start failed');
+    process.exit(1);
+  });
   let signalled = false;
   const handler = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -36,13 +46,15 @@ export function closeOnSignals(target: Stoppable, logger: Logger): void {
     }
     signalled = true;
     logger.info({ signal }, 'shutting down');
-    target.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err: errorMessage(err) }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    started
+      .then((service) => service.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err: errorMessage(err) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -48,3 +48,34 @@ export function childPath(parent: string, key: string | number): string {
   if (!IDENTIFIER.test(key)) return `${parent}[${JSON.stringify(key)}]`;
   return parent === '' ? key : parent + '.' + key;
 }
+
+/**
+ * A message value read as a JSON object of contract version 1, never throwing: the object and the
+ * problems found so far (a wrong `v`), or the problem that it is no JSON object at all. The record
+ * decoders (segment changes, regulations) check their own fields on top.
+ */
+export function readRecordObject(
+  value: Buffer | string | null,
+): { ok: true; record: Record<string, unknown>; problems: Problem[] } | { ok: false; problems: Problem[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : (value?.toString('utf8') ?? ''));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      problems: [{ path: '', code: 'format', reason: `must be JSON, reading it failed: ${message}` }],
+    };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {
+      ok: false,
+      problems: [{ path: '', code: 'type', reason: `must be an object, got ${describe(parsed)}` }],
+    };
+  }
+  const record = parsed as Record<string, unknown>;
+  const problems: Problem[] = [];
+  if (record['v'] !== 1)
+    problems.push({ path: 'v', code: 'format', reason: `must be 1, got ${describe(record['v'])}` });
+  return { ok: true, record, problems };
+}

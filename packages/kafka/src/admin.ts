@@ -3,11 +3,18 @@ import type { Kafka } from 'kafkajs';
 import type { TopicSpec } from './topics.js';
 
 /**
- * Creates the topics that do not exist yet and grows partition counts that
- * are below the catalogue (Kafka cannot shrink them). Safe to run at every
+ * Creates the topics that do not exist yet. With `grow`, also raises
+ * partition counts that are below the catalogue (Kafka cannot shrink them):
+ * that moves keys to other partitions, so per-person order holds only for
+ * records written after it, and it is an operator's decision (`pnpm pulse
+ * topics`), never a side effect of a service starting. Safe to run at every
  * start.
  */
-export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ created: string[] }> {
+export async function ensureTopics(
+  kafka: Kafka,
+  specs: TopicSpec[],
+  options: { grow?: boolean } = {},
+): Promise<{ created: string[] }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -25,7 +32,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<{ 
       });
     }
     const present = specs.filter((s) => existing.has(s.name));
-    if (present.length > 0) {
+    if (options.grow && present.length > 0) {
       const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
       const grow = present.flatMap((spec) => {
         const current = metadata.topics.find((t) => t.name === spec.name)?.partitions.length ?? 0;

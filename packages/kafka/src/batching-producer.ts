@@ -10,6 +10,14 @@ export interface BatchingProducerOptions {
   maxPendingBytes: number;
   /** One produce request carries at most this many messages. */
   maxBatchMessages: number;
+  /**
+   * One produce request carries at most about this many bytes (default
+   * DEFAULT_MAX_BATCH_BYTES). The broker refuses a partition's batch above
+   * message.max.bytes (1 MiB by default) and that failure would fail every
+   * caller grouped with it, so requests stay below it whatever lands in one
+   * partition; a caller's messages above it go in several requests.
+   */
+  maxBatchBytes?: number;
   /** A batch not acknowledged within this time fails with KafkaUnavailableError. */
   sendTimeoutMs: number;
   /** Observes every produce request (for metrics). */
@@ -25,6 +33,12 @@ interface Pending {
 }
 
 type State = 'connecting' | 'ready' | 'broken' | 'closed';
+
+/** Below the broker's default message.max.bytes (1,048,588) with room for per-record overhead. */
+export const DEFAULT_MAX_BATCH_BYTES = 900 * 1024;
+
+/** Kafka's per-record framing (length, attributes, deltas, key and value lengths, headers count), at most. */
+const RECORD_OVERHEAD_BYTES = 24;
 
 /**
  * An idempotent, acks=all producer that groups the messages of concurrent
@@ -92,29 +106,45 @@ export class BatchingProducer {
 
   private takeBatch(): Pending[] {
     const batch: Pending[] = [];
+    const maxBytes = this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     let count = 0;
+    let bytes = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0]!;
-      if (batch.length > 0 && count + next.messages.length > this.options.maxBatchMessages) break;
+      if (
+        batch.length > 0 &&
+        (count + next.messages.length > this.options.maxBatchMessages || bytes + framed(next) > maxBytes)
+      ) {
+        break;
+      }
       batch.push(next);
       count += next.messages.length;
+      bytes += framed(next);
       this.queue.shift();
     }
     return batch;
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    let messages = 0;
-    let bytes = 0;
-    for (const p of batch) {
-      const list = byTopic.get(p.topic);
-      if (list) for (const m of p.messages) list.push(m);
-      else byTopic.set(p.topic, p.messages.slice());
-      messages += p.messages.length;
-      bytes += p.bytes;
+    const maxBytes = this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    try {
+      // Usually one request; several only when one caller alone brought more than maxBytes. A failed
+      // one fails the whole batch: callers send again, and the messageIds make the repeats harmless.
+      for (const request of splitRequests(batch, maxBytes)) await this.produce(request);
+      this.settle(batch, undefined);
+    } catch (err) {
+      const failure = new KafkaUnavailableError(`Kafka did not store the events: ${errorMessage(err)}`, err);
+      this.settle(batch, failure);
+      this.markBroken(errorMessage(err));
     }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
+  }
+
+  private async produce(request: ProduceRequest): Promise<void> {
+    const topicMessages: TopicMessages[] = [...request.byTopic].map(([topic, msgs]) => ({
+      topic,
+      messages: msgs,
+    }));
+    const { messages, bytes } = request;
     const started = performance.now();
     const producer = this.producer;
     try {
@@ -125,12 +155,9 @@ export class BatchingProducer {
         `Kafka did not acknowledge ${messages} messages within ${this.options.sendTimeoutMs} ms`,
       );
       this.options.onFlush?.({ messages, bytes, seconds: (performance.now() - started) / 1000, ok: true });
-      this.settle(batch, undefined);
     } catch (err) {
       this.options.onFlush?.({ messages, bytes, seconds: (performance.now() - started) / 1000, ok: false });
-      const failure = new KafkaUnavailableError(`Kafka did not store the events: ${errorMessage(err)}`, err);
-      this.settle(batch, failure);
-      this.markBroken(errorMessage(err));
+      throw err;
     }
   }
 
@@ -211,9 +238,45 @@ export class BatchingProducer {
   }
 }
 
+interface ProduceRequest {
+  byTopic: Map<string, Message[]>;
+  messages: number;
+  bytes: number;
+}
+
+function framed(p: Pending): number {
+  return p.bytes + p.messages.length * RECORD_OVERHEAD_BYTES;
+}
+
+/** The batch's messages, in order, as produce requests of at most `maxBytes` (a larger message goes alone). */
+function splitRequests(batch: Pending[], maxBytes: number): ProduceRequest[] {
+  const requests: ProduceRequest[] = [];
+  let current: ProduceRequest = { byTopic: new Map(), messages: 0, bytes: 0 };
+  let framedBytes = 0;
+  for (const p of batch) {
+    for (const m of p.messages) {
+      const size = sizeOf(m.value) + sizeOf(m.key);
+      if (current.messages > 0 && framedBytes + size + RECORD_OVERHEAD_BYTES > maxBytes) {
+        requests.push(current);
+        current = { byTopic: new Map(), messages: 0, bytes: 0 };
+        framedBytes = 0;
+      }
+      const list = current.byTopic.get(p.topic);
+      if (list) list.push(m);
+      else current.byTopic.set(p.topic, [m]);
+      current.messages++;
+      current.bytes += size;
+      framedBytes += size + RECORD_OVERHEAD_BYTES;
+    }
+  }
+  if (current.messages > 0) requests.push(current);
+  return requests;
+}
+
 function sizeOf(v: Message['value'] | Message['key']): number {
   if (v == null) return 0;
-  return typeof v === 'string' ? v.length : v.length;
+  // Bytes, not UTF-16 units: the broker's limit is in bytes and events may hold any script.
+  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -31,7 +31,12 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
         const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
         // Known and handled: BatchingProducer bounds retries on purpose and
         // replaces the producer after a failure.
-        const expected = message.startsWith('Limiting retries for the idempotent producer');
+        // Also the broker's CONCURRENT_TRANSACTIONS right after a commit, which kafkajs retries.
+        const expected =
+          message.startsWith('Limiting retries for the idempotent producer') ||
+          `${message} ${String(extra['error'] ?? '')}`.includes(
+            'another concurrent operation on the same transaction',
+          );
         kafkaLogger[expected ? 'debug' : (PINO_LEVEL[level] ?? 'info')]({ namespace, ...extra }, message);
       },
   });

@@ -5,4 +5,6 @@ export * from './dead-letter.js';
 export * from './errors.js';
 export * from './lag-monitor.js';
 export * from './lag-trend.js';
+export * from './regulation-consumer.js';
+export * from './regulation-log.js';
 export * from './topics.js';

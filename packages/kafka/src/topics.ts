@@ -15,6 +15,10 @@ export interface TopicNames {
   events: string;
   deadLetters: string;
   segmentChanges: string;
+  /** How far the modeling worker's segment changes are published (see SegmentChangePublisher). */
+  segmentChangesProgress: string;
+  /** Deletion and suppression requests (see RegulationRecord), one record per subject. */
+  regulations: string;
 }
 
 export function topicNames(prefix = 'pulse'): TopicNames {
@@ -22,6 +26,8 @@ export function topicNames(prefix = 'pulse'): TopicNames {
     events: `${prefix}.events`,
     deadLetters: `${prefix}.events.dlq`,
     segmentChanges: `${prefix}.segment-changes`,
+    segmentChangesProgress: `${prefix}.segment-changes.progress`,
+    regulations: `${prefix}.regulations`,
   };
 }
 
@@ -54,7 +60,21 @@ export function topicCatalogue(
     {
       name: names.segmentChanges,
       partitions: partitions.segmentChanges,
-      carries: 'segment entries and exits (keyed by user)',
+      carries: 'segment entries and exits (JSON SegmentChangeRecord, keyed by user, transactional)',
+    },
+    {
+      name: names.segmentChangesProgress,
+      partitions: 1,
+      carries: 'the last published segment change seq per worker (compacted, transactional)',
+      config: { 'cleanup.policy': 'compact' },
+    },
+    {
+      name: names.regulations,
+      // One partition: every service reads the whole list in one order (a suppression, then its lifting).
+      partitions: 1,
+      carries: 'deletion and suppression requests, one per subject (JSON RegulationRecord, kept forever)',
+      // Never expired or compacted: it is the suppression list each service rebuilds at start.
+      config: { 'retention.ms': '-1', 'retention.bytes': '-1' },
     },
   ];
 }
