@@ -69,6 +69,19 @@ describe('readBody', () => {
     expect(raw.readableEnded).toBe(true);
   });
 
+  it('drops the connection of a refused body that goes on past maxDrainBytes', async () => {
+    const raw = new PassThrough();
+    const reading = refusal(readBody(raw, undefined, { ...LIMITS, maxDrainBytes: 10_000 }));
+    raw.write(Buffer.alloc(1500));
+    expect((await reading).status).toBe(413);
+    raw.write(Buffer.alloc(5000));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(raw.destroyed).toBe(false);
+    raw.write(Buffer.alloc(5000));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(raw.destroyed).toBe(true);
+  });
+
   it('answers 400 to a body that is not valid gzip or deflate', async () => {
     for (const encoding of ['gzip', 'deflate']) {
       const err = await refusal(readBody(chunked(text), encoding, LIMITS));

@@ -4,9 +4,9 @@ import { PulseError } from '@pulse/common';
 
 /** A request body we refuse; `status` is the HTTP answer. */
 export class BodyError extends PulseError {
-  readonly status: 400 | 413 | 415;
+  readonly status: 400 | 408 | 413 | 415;
 
-  constructor(status: 400 | 413 | 415, code: string, message: string) {
+  constructor(status: 400 | 408 | 413 | 415, code: string, message: string) {
     super(code, message);
     this.status = status;
   }
@@ -17,7 +17,18 @@ export interface BodyLimits {
   maxBytes: number;
   /** Bytes after decompression (guards against gzip bombs). */
   maxDecompressedBytes: number;
+  /**
+   * Bytes of a refused body read and discarded so the client, still
+   * sending, gets its answer instead of a reset connection; past them the
+   * connection is dropped. Default MAX_DRAIN_BYTES.
+   */
+  maxDrainBytes?: number;
+  /** The whole body must arrive within this (a client trickling bytes holds a request slot). */
+  timeoutMs?: number;
 }
+
+/** Discarding a refused body costs bandwidth only; beyond this much the sender is not a client that reads answers. */
+export const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads a request body, inflating gzip/deflate as it streams and stopping as
@@ -45,9 +56,22 @@ export function readBody(raw: Readable, encoding: string | undefined, limits: Bo
     let settled = false;
     // On failure the rest of the body is read and discarded rather than the
     // socket destroyed, so the client still gets its 4xx answer.
+    const timer =
+      limits.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            fail(
+              new BodyError(
+                408,
+                'PULSE_BODY_TIMEOUT',
+                `request body did not arrive within ${limits.timeoutMs} ms; send it at once`,
+              ),
+            );
+          }, limits.timeoutMs);
     const fail = (err: BodyError) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       inflater?.destroy();
       raw.resume();
       reject(err);
@@ -55,6 +79,7 @@ export function readBody(raw: Readable, encoding: string | undefined, limits: Bo
     const finish = () => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       resolve(Buffer.concat(chunks, size));
     };
     const take = (chunk: Buffer) => {
@@ -70,9 +95,13 @@ export function readBody(raw: Readable, encoding: string | undefined, limits: Bo
         fail(new BodyError(400, 'PULSE_BODY_UNREADABLE', `request body is not valid ${enc}: ${err.message}`)),
       );
     }
+    const maxDrain = limits.maxDrainBytes ?? MAX_DRAIN_BYTES;
     raw.on('data', (chunk: Buffer) => {
-      if (settled) return;
       wire += chunk.length;
+      if (settled) {
+        if (wire > limits.maxBytes + maxDrain) raw.destroy();
+        return;
+      }
       if (wire > limits.maxBytes) return fail(tooLarge(limits.maxBytes));
       if (inflater) inflater.write(chunk);
       else take(chunk);

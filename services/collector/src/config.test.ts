@@ -31,11 +31,79 @@ describe('collectorConfigFromEnv', () => {
         maxEventBytes: LIMITS.maxEventBytes,
         maxBatchBytes: LIMITS.maxBatchBytes,
         maxDecompressedBytes: LIMITS.maxBatchBytes * 4,
+        maxInFlightRequests: 64,
+        requestTimeoutMs: 30_000,
       },
       corsOrigins: ['*'],
       ensureTopics: true,
       personalTraits: [],
+      rateLimitPerSource: 20_000,
+      privacy: { anonymizeIp: false, hashTraits: [] },
+      regulations: { maxSubjects: 1_000_000 },
     });
+  });
+
+  it('enables deletion requests with an admin key of 16 characters or more', () => {
+    const config = collectorConfigFromEnv({
+      COLLECTOR_ADMIN_KEY: 'admin-key-0123456789',
+      PULSE_REGULATIONS_MAX_SUBJECTS: '5000',
+    });
+    expect(config.adminKey).toBe('admin-key-0123456789');
+    expect(config.regulations).toEqual({ maxSubjects: 5000 });
+    expect(() => collectorConfigFromEnv({ COLLECTOR_ADMIN_KEY: 'short' })).toThrow(/COLLECTOR_ADMIN_KEY/);
+    expect(() => collectorConfigFromEnv({ PULSE_REGULATIONS_MAX_SUBJECTS: '0' })).toThrow(
+      /PULSE_REGULATIONS_MAX_SUBJECTS/,
+    );
+  });
+
+  it('reads the security and privacy variables', () => {
+    const config = collectorConfigFromEnv({
+      COLLECTOR_WRITE_KEYS_FILE: '/etc/pulse/keys.json',
+      COLLECTOR_WRITE_KEYS_RELOAD_MS: '500',
+      COLLECTOR_RATE_LIMIT_PER_SOURCE: '0',
+      COLLECTOR_ANONYMIZE_IP: 'true',
+      COLLECTOR_HASH_TRAITS: 'email, phone',
+      COLLECTOR_CONSENT_REQUIRED_CATEGORY: ' Analytics ',
+      COLLECTOR_CONSENT_MODE: 'opt-in',
+    });
+    expect(config.writeKeysFile).toEqual({ path: '/etc/pulse/keys.json', reloadMs: 500 });
+    expect(config.rateLimitPerSource).toBe(0);
+    expect(config.privacy).toEqual({
+      anonymizeIp: true,
+      hashTraits: ['email', 'phone'],
+      consent: { category: 'Analytics', mode: 'opt-in' },
+    });
+  });
+
+  it('drops the demo key once a keys file holds the real ones, unless PULSE_WRITE_KEYS lists keys too', () => {
+    expect(collectorConfigFromEnv({ COLLECTOR_WRITE_KEYS_FILE: 'k.json' }).writeKeys).toEqual([]);
+    expect(
+      collectorConfigFromEnv({ COLLECTOR_WRITE_KEYS_FILE: 'k.json', PULSE_WRITE_KEYS: 'old:web' }).writeKeys,
+    ).toEqual([{ key: 'old', sourceId: 'web' }]);
+  });
+
+  it('checks consent only when a category is set, opting out by default', () => {
+    expect(
+      collectorConfigFromEnv({ COLLECTOR_CONSENT_REQUIRED_CATEGORY: '' }).privacy?.consent,
+    ).toBeUndefined();
+    expect(
+      collectorConfigFromEnv({ COLLECTOR_CONSENT_REQUIRED_CATEGORY: 'analytics' }).privacy?.consent,
+    ).toEqual({
+      category: 'analytics',
+      mode: 'opt-out',
+    });
+  });
+
+  it.each([
+    [{ COLLECTOR_CONSENT_MODE: 'opt-in' }, 'COLLECTOR_CONSENT_MODE', 'COLLECTOR_CONSENT_REQUIRED_CATEGORY'],
+    [{ COLLECTOR_CONSENT_MODE: 'always' }, 'COLLECTOR_CONSENT_MODE', 'opt-out'],
+    [{ COLLECTOR_RATE_LIMIT_PER_SOURCE: '-5' }, 'COLLECTOR_RATE_LIMIT_PER_SOURCE', '>='],
+    [{ COLLECTOR_ANONYMIZE_IP: 'maybe' }, 'COLLECTOR_ANONYMIZE_IP', 'true or false'],
+    [{ COLLECTOR_WRITE_KEYS_RELOAD_MS: '10' }, 'COLLECTOR_WRITE_KEYS_RELOAD_MS', '>='],
+  ])('refuses %j, naming the variable', (env, name, hint) => {
+    const err = configError(env);
+    expect(err.message).toContain(name);
+    expect(err.message).toContain(hint);
   });
 
   it('reads the variables', () => {

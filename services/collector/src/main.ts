@@ -7,5 +7,5 @@ const logger = createLogger({
   level: config.logLevel,
   ...(config.personalTraits ? { personalTraits: config.personalTraits } : {}),
 });
-const collector = await start(config, { logger });
-closeOnSignals(collector, logger);
+// Handlers first: a signal that comes while the service starts still shuts it down gracefully.
+closeOnSignals(start(config, { logger }), logger);

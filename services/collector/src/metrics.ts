@@ -6,6 +6,9 @@ export interface CollectorMetrics {
   events: Counter<'outcome' | 'reason'>;
   produceDuration: Histogram<'outcome'>;
   produceBatchMessages: Histogram;
+  rateLimited: Counter<'source'>;
+  consentDenied: Counter<'source'>;
+  suppressed: Counter<'source'>;
 }
 
 /** The routes of Segment's API as metrics label them (the one-letter aliases count as their endpoint). */
@@ -49,6 +52,24 @@ export function createCollectorMetrics(registry: Registry, pendingBytes?: () => 
       name: 'pulse_kafka_produce_batch_messages',
       help: 'Messages per produce request',
       buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'pulse_collector_rate_limited_total',
+      help: 'Events refused with 429 because their source was over its rate limit, by source',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    consentDenied: new Counter({
+      name: 'pulse_collector_consent_denied_total',
+      help: 'Valid events acknowledged but not stored because their consent denies the required category, by source',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    suppressed: new Counter({
+      name: 'pulse_collector_suppressed_total',
+      help: 'Valid events acknowledged but not stored because their user is suppressed (POST /v1/regulations), by source',
+      labelNames: ['source'],
       registers: [registry],
     }),
   };

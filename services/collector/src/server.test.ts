@@ -166,8 +166,15 @@ describe('partial batches', () => {
     const body = res.json();
     expect(body).toMatchObject({ success: false, error: 'invalid_events', accepted: 2 });
     expect(body.rejected).toEqual([
-      { index: 1, field: 'event', code: 'required', reason: expect.any(String) },
-      { index: 3, field: '', code: 'required', reason: expect.stringContaining('userId or anonymousId') },
+      // The messageId comes back so that a client can match its events (and a retry counts once).
+      { index: 1, messageId: 'bad-1', field: 'event', code: 'required', reason: expect.any(String) },
+      {
+        index: 3,
+        messageId: 'bad-2',
+        field: '',
+        code: 'required',
+        reason: expect.stringContaining('userId or anonymousId'),
+      },
       { index: 4, field: 'type', code: 'unknown_type', reason: expect.any(String) },
     ]);
     expect(sink.stored().map((e) => e.message_id)).toEqual(['good-1', 'good-2']);

@@ -6,10 +6,13 @@ import { KafkaUnavailableError, ProducerBackpressureError } from '@pulse/kafka';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { BodyError, parseJsonBody, readBody } from './body.js';
+import { BodyError, MAX_DRAIN_BYTES, parseJsonBody, readBody } from './body.js';
 import type { CollectorConfig } from './config.js';
 import type { CollectorMetrics } from './metrics.js';
-import { type Endpoint, prepareEvents, type Rejection, writeKeyFromBody } from './prepare.js';
+import { type Endpoint, eventCount, prepareEvents, type Rejection, writeKeyFromBody } from './prepare.js';
+import { type PrivacyPolicy, privacyFilter } from './privacy.js';
+import type { SourceRateLimiter } from './rate-limit.js';
+import { registerRegulationRoute } from './regulation-route.js';
 import { type WriteKeyStore, writeKeyFromAuthorization } from './write-keys.js';
 
 /** Where accepted events go; the BatchingProducer in production. */
@@ -26,9 +29,20 @@ export interface CollectorServerDeps {
   metrics: CollectorMetrics;
   registry: Registry;
   readiness: ReadinessCheck;
+  /** Per-source limits on events per second; absent: no limit. */
+  rateLimiter?: SourceRateLimiter;
+  /** Anonymisation, hashing and consent; absent: events are stored as sent. */
+  privacy?: PrivacyPolicy;
   now?: () => Date;
   /** Sees every refused event (the demo explains its rejections with it). */
   onRejected?: (rejections: Rejection[]) => void;
+  /** POST /v1/regulations and the suppression list it feeds (see regulation-route.ts). */
+  regulations?: {
+    adminKey: string | undefined;
+    topic: string;
+    isSuppressed(userKey: string): boolean;
+    catchUp(): Promise<void>;
+  };
 }
 
 /** The paths of Segment's HTTP API, and the one-letter ones analytics.js uses. */
@@ -66,12 +80,16 @@ const DECOMPRESSION_FACTOR = 4;
 export async function buildCollectorServer(deps: CollectorServerDeps): Promise<FastifyInstance> {
   const { config, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const privacy = deps.privacy ? privacyFilter(deps.privacy) : undefined;
+  const consent = deps.privacy?.consent;
   const app = Fastify({
     // Request logs at 20,000 events/s would drown the rest; errors are logged below.
     logger: false,
     // Routes read bodies themselves; this only bounds what fastify buffers elsewhere.
     bodyLimit: config.limits.maxBatchBytes,
     return503OnClosing: true,
+    // A client trickling a body holds a request slot: the whole request must arrive in time.
+    ...(config.limits.requestTimeoutMs ? { requestTimeout: config.limits.requestTimeoutMs } : {}),
     requestIdHeader: false,
     genReqId: requestIdOf,
   });
@@ -87,7 +105,10 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
   // text/plain to avoid CORS preflights, other SDKs send form headers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    const batch = request.url.startsWith('/v1/b') || request.url.startsWith('/v1/import');
+    const batch =
+      request.url.startsWith('/v1/b') ||
+      request.url.startsWith('/v1/import') ||
+      request.url.startsWith('/v1/regulations');
     const maxBytes = batch
       ? config.limits.maxBatchBytes
       : config.limits.maxEventBytes + SINGLE_EVENT_OVERHEAD;
@@ -96,7 +117,11 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
       maxBytes,
       Math.min(maxBytes * DECOMPRESSION_FACTOR, config.limits.maxDecompressedBytes),
     );
-    readBody(payload, request.headers['content-encoding'], { maxBytes, maxDecompressedBytes }).then(
+    readBody(payload, request.headers['content-encoding'], {
+      maxBytes,
+      maxDecompressedBytes,
+      ...(config.limits.requestTimeoutMs ? { timeoutMs: config.limits.requestTimeoutMs } : {}),
+    }).then(
       (buf) => done(null, buf),
       (err: unknown) => done(err instanceof Error ? err : new Error(String(err)), undefined),
     );
@@ -106,6 +131,8 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     void reply.header('x-request-id', request.id);
     done();
   });
+  const inFlight = inFlightLimit(config.limits.maxInFlightRequests);
+  if (inFlight) app.addHook('onRequest', inFlight);
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof BodyError) {
@@ -114,7 +141,13 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
         { requestId: request.id, route: routeOf(request.url), status: err.status, reason: err.code },
         'request refused',
       );
-      if (err.status === 413) void reply.header('connection', 'close');
+      // Fastify closes the connection after a body it could not take, in case more of it follows, and a
+      // client still sending then gets a reset instead of this answer. readBody drains what follows (up to
+      // MAX_DRAIN_BYTES), so the connection can stay; a client announcing more than that is cut off.
+      // A body that timed out is not waited for any longer: that connection closes.
+      if (err.status !== 408 && Number(request.headers['content-length'] ?? 0) <= MAX_DRAIN_BYTES) {
+        reply.removeHeader('connection');
+      }
       return reply.code(err.status).send({ success: false, error: err.code, reason: err.message });
     }
     const status = (err as { statusCode?: number }).statusCode;
@@ -151,6 +184,23 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
     done();
   };
 
+  const regulations = deps.regulations;
+  if (regulations) {
+    registerRegulationRoute(
+      app,
+      {
+        adminKey: regulations.adminKey,
+        topic: regulations.topic,
+        sink: deps.sink,
+        catchUp: () => regulations.catchUp(),
+        logger,
+        now,
+      },
+      ignoreContentType,
+    );
+  }
+  const suppressed = regulations ? (userKey: string) => regulations.isSuppressed(userKey) : undefined;
+
   app.post<{ Params: { endpoint: string } }>(
     '/v1/:endpoint',
     { onRequest: ignoreContentType },
@@ -167,22 +217,45 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
       // Without a Content-Type and a body length fastify skips the parser: the body is then empty.
       const body = parseJsonBody((request.body as Buffer | undefined) ?? Buffer.alloc(0));
       const key = writeKeyFromAuthorization(request.headers.authorization) ?? writeKeyFromBody(body);
-      const sourceId = key === undefined ? undefined : deps.keys.resolve(key);
-      if (sourceId === undefined) {
+      const found = key === undefined ? undefined : deps.keys.lookup(key);
+      if (found?.status !== 'ok') {
         return reply.code(401).send({
           success: false,
           error: 'unauthorized',
           reason:
-            key === undefined
+            found === undefined
               ? 'no write key: send it as the Basic auth user name or as "writeKey" in the body'
-              : 'unknown write key',
+              : found.status === 'revoked'
+                ? 'write key revoked'
+                : 'unknown write key',
         });
+      }
+      const { sourceId } = found;
+      if (deps.rateLimiter) {
+        // Events, not requests: one batch of 500 costs what 500 single calls do.
+        const count = eventCount(body, endpoint);
+        const taken = deps.rateLimiter.take(sourceId, count, found.rateLimitPerSecond);
+        if (!taken.ok) {
+          metrics.rateLimited.inc({ source: sourceId }, count);
+          void reply.header('retry-after', String(taken.retryAfterSeconds));
+          const rate = found.rateLimitPerSecond ?? deps.rateLimiter.defaultRate;
+          return reply.code(429).send({
+            success: false,
+            error: 'rate_limited',
+            reason: `source "${sourceId}" is over its limit of ${rate} events per second; the events were not stored, send them again in ${taken.retryAfterSeconds} s`,
+          });
+        }
       }
       const prepared = prepareEvents(body, endpoint, {
         receivedAt,
         sourceId,
         maxEventBytes: config.limits.maxEventBytes,
+        ...(privacy ? { privacy } : {}),
+        ...(consent ? { consent } : {}),
+        ...(suppressed ? { suppressed } : {}),
       });
+      if (prepared.consentDenied > 0) metrics.consentDenied.inc({ source: sourceId }, prepared.consentDenied);
+      if (prepared.suppressed > 0) metrics.suppressed.inc({ source: sourceId }, prepared.suppressed);
       if (prepared.messages.length > 0) {
         try {
           await deps.sink.send(deps.topic, prepared.messages);
@@ -203,22 +276,28 @@ export async function buildCollectorServer(deps: CollectorServerDeps): Promise<F
             requestId: request.id,
             route: `/v1/${endpoint}`,
             messageIds: prepared.messageIds,
+            consentDenied: prepared.consentDenied,
             rejected: prepared.rejected.map((r) => ({ index: r.index, field: r.field, code: r.code })),
           },
           'events received',
         );
       }
-      if (prepared.rejected.length === 0) return reply.code(200).send({ success: true });
+      if (prepared.rejectedEvents.size === 0) return reply.code(200).send({ success: true });
       // Counted per event (its first problem), not per problem.
-      const firstProblem = new Map<number | null, string>();
-      for (const r of prepared.rejected) if (!firstProblem.has(r.index)) firstProblem.set(r.index, r.code);
-      for (const code of firstProblem.values()) metrics.events.inc({ outcome: 'rejected', reason: code });
+      let rejectedEvents = 0;
+      for (const [code, n] of prepared.rejectedEvents) {
+        metrics.events.inc({ outcome: 'rejected', reason: code }, n);
+        rejectedEvents += n;
+      }
       deps.onRejected?.(prepared.rejected);
       return reply.code(400).send({
         success: false,
         error: 'invalid_events',
-        accepted: prepared.accepted,
+        // Events refused by their consent are acknowledged too: sending them again would not change that.
+        accepted: prepared.accepted + prepared.consentDenied + prepared.suppressed,
+        rejectedEvents,
         rejected: prepared.rejected,
+        ...(prepared.omittedRejections > 0 ? { omittedRejections: prepared.omittedRejections } : {}),
       });
     },
   );
@@ -243,7 +322,41 @@ function routeOf(url: string): string {
   const path = url.split('?')[0] ?? url;
   if (path.startsWith('/v1/')) {
     const endpoint = ENDPOINTS[path.slice(4)];
+    if (path === '/v1/regulations') return path;
     return endpoint ? `/v1/${endpoint}` : 'other';
   }
   return path === '/metrics' || path === '/healthz' || path === '/readyz' ? path : 'other';
+}
+
+/**
+ * Refuses event requests past `max` in progress at once with 503 and Retry-After, before reading
+ * their bodies. With the CPU saturated, every request accepted makes all the others slower: without
+ * this, clients wait past their timeouts and resend what was in fact stored, adding load. The
+ * producer's pending-bytes bound (429) covers Kafka being slow; this covers the collector itself.
+ */
+function inFlightLimit(max: number | undefined) {
+  if (max === undefined) return undefined;
+  let current = 0;
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    if (request.method !== 'POST' || !request.url.startsWith('/v1/')) {
+      done();
+      return;
+    }
+    if (current >= max) {
+      void reply
+        .header('retry-after', '1')
+        .code(503)
+        .send({
+          success: false,
+          error: 'overloaded',
+          reason: `the collector is handling ${max} requests already; retry after a second (COLLECTOR_MAX_IN_FLIGHT_REQUESTS)`,
+        });
+      return;
+    }
+    current += 1;
+    reply.raw.once('close', () => {
+      current -= 1;
+    });
+    done();
+  };
 }

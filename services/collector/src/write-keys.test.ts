@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteKeyStore, writeKeyFromAuthorization } from './write-keys.js';
+import { sha256Hex, WriteKeyStore, writeKeyFromAuthorization } from './write-keys.js';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 
@@ -22,6 +22,63 @@ describe('WriteKeyStore', () => {
     const held = (store as unknown as { byDigest: Map<string, string> }).byDigest;
     expect([...held.keys()].join()).not.toContain('key-a');
     expect([...held.keys()].every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true);
+  });
+});
+
+describe('WriteKeyStore with a keys file', () => {
+  const store = () =>
+    new WriteKeyStore(
+      [{ key: 'env-key', sourceId: 'env' }],
+      [
+        { sourceId: 'web', sha256: sha256Hex('file-key') },
+        { sourceId: 'ios', sha256: sha256Hex('slow-key'), rateLimitPerSecond: 50 },
+        { sourceId: 'old', sha256: sha256Hex('old-key'), revoked: true },
+      ],
+    );
+
+  it('resolves keys from both, with the rate a key sets', () => {
+    const s = store();
+    expect(s.lookup('env-key')).toEqual({ status: 'ok', sourceId: 'env' });
+    expect(s.lookup('file-key')).toEqual({ status: 'ok', sourceId: 'web' });
+    expect(s.lookup('slow-key')).toEqual({ status: 'ok', sourceId: 'ios', rateLimitPerSecond: 50 });
+    expect(s.lookup('nope')).toEqual({ status: 'unknown' });
+  });
+
+  it('tells a revoked key from an unknown one, and resolve() refuses both', () => {
+    const s = store();
+    expect(s.lookup('old-key')).toEqual({ status: 'revoked', sourceId: 'old' });
+    expect(s.resolve('old-key')).toBeUndefined();
+  });
+
+  it('revokes a PULSE_WRITE_KEYS key the file lists as revoked', () => {
+    const s = store();
+    s.replaceFileEntries([{ sourceId: 'env', sha256: sha256Hex('env-key'), revoked: true }]);
+    expect(s.lookup('env-key').status).toBe('revoked');
+  });
+
+  it('lets a revocation win over another line for the same key, in either order', () => {
+    const digest = sha256Hex('twice');
+    for (const entries of [
+      [
+        { sourceId: 'web', sha256: digest, revoked: true },
+        { sourceId: 'web', sha256: digest },
+      ],
+      [
+        { sourceId: 'web', sha256: digest },
+        { sourceId: 'web', sha256: digest, revoked: true },
+      ],
+    ]) {
+      expect(new WriteKeyStore([], entries).lookup('twice').status).toBe('revoked');
+    }
+  });
+
+  it('replaces the file keys whole, keeping the PULSE_WRITE_KEYS ones', () => {
+    const s = store();
+    s.replaceFileEntries([{ sourceId: 'android', sha256: sha256Hex('new-key') }]);
+    expect(s.resolve('file-key')).toBeUndefined();
+    expect(s.lookup('old-key').status).toBe('unknown');
+    expect(s.resolve('new-key')).toBe('android');
+    expect(s.resolve('env-key')).toBe('env');
   });
 });
 

@@ -41,7 +41,14 @@ describe('classifyRecord', () => {
     // Spacing the encoder would not produce: the row must still be these bytes, not a re-encoding.
     const bytes = JSON.stringify(storedEvent(), null, 2);
     const result = one(Buffer.from(bytes));
-    expect(result).toEqual({ kind: 'row', line: 0, messageId: 'm-1', row: bytes });
+    expect(result).toEqual({
+      kind: 'row',
+      line: 0,
+      messageId: 'm-1',
+      row: bytes,
+      userKey: 'user-1',
+      receivedAt: '2024-05-01T10:00:01.000Z',
+    });
   });
 
   it('normalises a raw Segment event into a stored event', () => {

@@ -11,7 +11,15 @@ import {
 
 /** What ingest does with one event of a Kafka record; expected outcomes are values, not exceptions. */
 export type Classified =
-  | { kind: 'row'; line: number; messageId: string; row: string }
+  | {
+      kind: 'row';
+      line: number;
+      messageId: string;
+      row: string;
+      /** The person and the collector's receive time: what regulations are checked against. */
+      userKey: string;
+      receivedAt: string;
+    }
   | {
       kind: 'dead_letter';
       /** Line of the record (0 when the whole record is refused). */
@@ -72,7 +80,10 @@ export function classifyRecord(value: Buffer | null, kafkaTimestamp: string): Cl
 
 function classifyLine(text: string, line: number, kafkaTimestamp: string): Classified {
   const stored = decodeStoredEvent(text);
-  if (stored.ok) return { kind: 'row', line, messageId: stored.value.message_id, row: text };
+  if (stored.ok) {
+    const { message_id: messageId, user_key: userKey, received_at: receivedAt } = stored.value;
+    return { kind: 'row', line, messageId, row: text, userKey, receivedAt };
+  }
 
   const raw = parseObject(text);
   if (raw !== undefined && !('v' in raw)) {
@@ -91,7 +102,14 @@ function classifyLine(text: string, line: number, kafkaTimestamp: string): Class
         sourceId: 'kafka',
         generateId: () => recordId(text, line, kafkaTimestamp),
       });
-      return { kind: 'row', line, messageId: event.message_id, row: encodeStoredEvent(event) };
+      return {
+        kind: 'row',
+        line,
+        messageId: event.message_id,
+        row: encodeStoredEvent(event),
+        userKey: event.user_key,
+        receivedAt: event.received_at,
+      };
     }
     return {
       kind: 'dead_letter',

@@ -45,6 +45,7 @@ describe('ingestConfigFromEnv', () => {
       INGEST_LAG_INTERVAL_MS: '2000',
       INGEST_LAG_WINDOW_MS: '30000',
       PULSE_PERSONAL_TRAITS: 'company, plan',
+      PULSE_REGULATIONS_MAX_SUBJECTS: '5000',
     });
     expect(config).toEqual({
       logLevel: 'warn',
@@ -68,6 +69,7 @@ describe('ingestConfigFromEnv', () => {
       lagIntervalMs: 2000,
       lagWindowMs: 30_000,
       personalTraits: ['company', 'plan'],
+      regulations: { groupId: 'ingest-2-regulations', maxSubjects: 5000 },
     });
   });
 

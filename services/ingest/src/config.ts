@@ -9,6 +9,7 @@ import {
   logLevelSchema,
   parseEnv,
 } from '@pulse/common';
+import { DEFAULT_MAX_REGULATED_SUBJECTS } from '@pulse/events';
 import { z } from 'zod';
 
 export interface IngestConfig {
@@ -28,6 +29,11 @@ export interface IngestConfig {
   lagWindowMs?: number;
   /** Traits redacted from logs besides the default personal ones. */
   personalTraits?: string[];
+  /**
+   * Deletion and suppression requests: ingest's part is done in consumer group `groupId` (default
+   * `<kafka.groupId>-regulations`); the suppression list holds at most `maxSubjects`.
+   */
+  regulations?: { groupId: string; maxSubjects: number };
 }
 
 const schema = z.object({
@@ -42,6 +48,7 @@ const schema = z.object({
   INGEST_LAG_INTERVAL_MS: envInt(5000, 100),
   INGEST_LAG_WINDOW_MS: envInt(60_000, 1000),
   PULSE_PERSONAL_TRAITS: envList(''),
+  PULSE_REGULATIONS_MAX_SUBJECTS: envInt(DEFAULT_MAX_REGULATED_SUBJECTS, 1),
 });
 
 /** Reads ingest's configuration from the environment; throws ConfigError naming each bad variable. */
@@ -63,5 +70,9 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
     lagIntervalMs: e.INGEST_LAG_INTERVAL_MS,
     lagWindowMs: e.INGEST_LAG_WINDOW_MS,
     personalTraits: e.PULSE_PERSONAL_TRAITS,
+    regulations: {
+      groupId: `${e.INGEST_GROUP_ID}-regulations`,
+      maxSubjects: e.PULSE_REGULATIONS_MAX_SUBJECTS,
+    },
   };
 }

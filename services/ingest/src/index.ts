@@ -12,6 +12,8 @@ import {
   ConsumerLagMonitor,
   createKafka,
   ensureTopics,
+  openRegulationLog,
+  RegulationConsumer,
   topicCatalogue,
   topicNames,
 } from '@pulse/kafka';
@@ -21,6 +23,7 @@ import { clickhouseEventInserter, type EventInserter } from './event-inserter.js
 import { IngestConsumer } from './ingest-consumer.js';
 import { createIngestMetrics } from './metrics.js';
 import { ingestReadiness } from './readiness.js';
+import { ingestRegulationPart } from './regulation-part.js';
 
 export { classifyRecord } from './classify.js';
 export { type IngestConfig, ingestConfigFromEnv } from './config.js';
@@ -34,6 +37,8 @@ export {
 export interface Ingest {
   registry: Registry;
   consumer: IngestConsumer;
+  /** Ingest's part of deletion requests (events and order_items rows). */
+  regulations: RegulationConsumer;
   /** Measures the group's lag (pulse_kafka_consumer_lag) and whether it keeps up. */
   lag: ConsumerLagMonitor;
   metricsPort: number | undefined;
@@ -82,6 +87,14 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
     sendTimeoutMs: 10_000,
   });
   await producer.connect();
+  // Read whole before consuming: an event of a deleted or suppressed person is never stored again.
+  const regulationLog = await openRegulationLog({
+    kafka,
+    topicPrefix: config.kafka.topicPrefix,
+    clientId: config.kafka.clientId,
+    maxSubjects: config.regulations?.maxSubjects,
+    logger,
+  });
 
   const base = clickhouseEventInserter(clickhouse, `${config.clickhouse.database}.events`);
   const consumer = new IngestConsumer({
@@ -103,8 +116,27 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
     batchRows: config.batchRows,
     flushIntervalMs: config.flushIntervalMs,
     dedupWindow: config.dedupWindow,
+    regulated: (userKey, receivedAt) => regulationLog.state.blocks(userKey, receivedAt),
   });
   await consumer.run();
+  const regulations = new RegulationConsumer({
+    kafka,
+    topic: topics.regulations,
+    groupId: config.regulations?.groupId ?? `${config.kafka.groupId}-regulations`,
+    log: regulationLog,
+    logger,
+    handle: ingestRegulationPart({
+      clickhouse,
+      database: config.clickhouse.database,
+      producer,
+      regulationsTopic: topics.regulations,
+      flush: () => consumer.flush(),
+      // A batch fills for up to flushIntervalMs, then its insert may be retried: twice that and a second.
+      settleMs: config.flushIntervalMs * 2 + 1000,
+      logger,
+    }),
+  });
+  await regulations.run();
 
   const lag = new ConsumerLagMonitor({
     kafka,
@@ -122,7 +154,17 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
       ? await startOpsServer({
           port: config.metricsPort,
           registry,
-          readiness: () => ingestReadiness({ consumer, clickhouse, producer, lag }),
+          readiness: () =>
+            ingestReadiness({
+              consumer,
+              clickhouse,
+              producer,
+              lag,
+              regulations: {
+                lastError: regulations.lastError,
+                health: () => regulationLog.health(),
+              },
+            }),
         })
       : undefined;
   logger.info(
@@ -134,11 +176,13 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
     [
       ['ops server', () => ops?.close()],
       ['lag monitor', () => lag.close()],
+      ['regulations', () => regulations.close()],
+      ['regulation log', () => regulationLog.close()],
       ['consumer', () => consumer.close()],
       ['dead-letter producer', () => producer.close()],
       ['clickhouse', () => (ownsClickHouse ? clickhouse.close() : undefined)],
     ],
     logger,
   );
-  return { registry, consumer, lag, metricsPort: ops?.port, close };
+  return { registry, consumer, regulations, lag, metricsPort: ops?.port, close };
 }

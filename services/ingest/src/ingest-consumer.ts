@@ -18,6 +18,8 @@ export interface IngestConsumerOptions {
   batchRows: number;
   flushIntervalMs: number;
   dedupWindow: number;
+  /** Whether an event must not be stored: its person is suppressed or deleted (RegulationState.blocks). */
+  regulated?: (userKey: string, receivedAt: string) => boolean;
 }
 
 interface RowSource {
@@ -148,6 +150,11 @@ export class IngestConsumer {
           offset: message.offset,
           line: result.line,
         });
+        continue;
+      }
+      // Still in Kafka after a deletion (or in flight when it came): never stored again.
+      if (this.o.regulated?.(result.userKey, result.receivedAt)) {
+        this.o.metrics.records.inc({ outcome: 'regulated' });
         continue;
       }
       if (this.dedup.seen(result.messageId)) {

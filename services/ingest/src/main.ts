@@ -7,5 +7,5 @@ const logger = createLogger({
   level: config.logLevel,
   ...(config.personalTraits ? { personalTraits: config.personalTraits } : {}),
 });
-const ingest = await start(config, { logger });
-closeOnSignals(ingest, logger);
+// Handlers first: a signal that comes while the service starts still shuts it down gracefully.
+closeOnSignals(start(config, { logger }), logger);

@@ -13,7 +13,7 @@ export interface IngestMetrics {
 }
 
 /** Label values known in advance, exported as zeros from the start so dashboards and alerts see them before the first one happens. */
-const RECORD_OUTCOMES = ['row', 'duplicate', 'dead_letter'];
+const RECORD_OUTCOMES = ['row', 'duplicate', 'dead_letter', 'regulated'];
 const INSERT_FAILURE_KINDS = ['unavailable', 'rejected'];
 export const DEAD_LETTER_REASONS = ['empty_value', 'invalid_event', 'clickhouse_rejected'];
 
@@ -21,7 +21,7 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
   const metrics: IngestMetrics = {
     records: new Counter({
       name: 'pulse_ingest_records_total',
-      help: 'Kafka records consumed, by outcome (row, duplicate, dead_letter)',
+      help: 'Kafka records consumed, by outcome (row, duplicate, dead_letter, regulated: a suppressed or deleted person, not stored)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -8,6 +8,8 @@ export interface IngestReadinessDeps {
   clickhouse: Pick<ClickHouseClient, 'ping'>;
   producer: Pick<BatchingProducer, 'ready' | 'status'>;
   lag: Pick<ConsumerLagMonitor, 'health'>;
+  /** Deletion requests: a part being retried, a full suppression list. */
+  regulations?: { lastError: string | undefined; health(): string[] };
 }
 
 /**
@@ -24,5 +26,7 @@ export async function ingestReadiness(deps: IngestReadinessDeps): Promise<Readin
     reasons.push(`ClickHouse unreachable: ${errorMessage('error' in ping ? ping.error : '')}`);
   if (!deps.producer.ready) reasons.push(`Kafka producer ${deps.producer.status.state}`);
   reasons.push(...deps.lag.health().reasons);
+  if (deps.regulations?.lastError) reasons.push(deps.regulations.lastError);
+  reasons.push(...(deps.regulations?.health() ?? []));
   return { ready: reasons.length === 0, reasons };
 }
