@@ -1,6 +1,12 @@
 export { type ModelingConfig, modelingConfigFromEnv } from './config.js';
 export * from './recs/index.js';
 export * from './segments/index.js';
+export { buildModelingApi, type ModelingApiDeps } from './service/api-server.js';
+export { RecentItemsModel } from './service/recent-items.js';
+export { Recommender, type ServingModel } from './service/recommender.js';
+export { SegmentChangePublisher } from './service/segment-publisher.js';
+export { SimilarityWriter } from './service/similarity-writer.js';
+export { type ModelingService, type ModelingServiceDeps, start } from './service/start-modeling.js';
 export { type Checkpoint, CheckpointStore, type Offsets } from './worker/checkpoint-store.js';
 export type { IncrementalModel } from './worker/model.js';
 export { type ModelingDeps, type ModelingWorker, startModelingWorker } from './worker/start-worker.js';

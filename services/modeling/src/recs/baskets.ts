@@ -113,6 +113,11 @@ export class BasketTracker {
     }
   }
 
+  /** Drops a session's open basket (a deletion request); false when it had none. */
+  forget(session: string): boolean {
+    return this.sessions.delete(session);
+  }
+
   /** Closes the tenth of the open baskets that has been idle longest (ties: oldest opened first). */
   private closeLongestIdle(): void {
     const entries = [...this.sessions].sort((a, b) => a[1].lastTs - b[1].lastTs);

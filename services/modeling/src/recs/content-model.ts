@@ -60,6 +60,18 @@ export class ContentModel implements RecModel {
     return fillWithPopular(answer, k, this.popularity, exclude);
   }
 
+  /** Items with a description, then items only interacted with. */
+  knownItems(): string[] {
+    const items = [...this.index.entries()].map(([item]) => item);
+    for (const item of this.popularity.knownItems()) if (!this.index.has(item)) items.push(item);
+    return items;
+  }
+
+  /** Whether the item has a description or was interacted with. */
+  knows(item: string): boolean {
+    return this.index.has(item) || this.popularity.knows(item);
+  }
+
   /** Items with the most similar descriptions, best first. */
   similarItems(item: string, k: number): Recommendation[] {
     assertK(k);

@@ -24,3 +24,13 @@ export class RecsRequestError extends PulseError {
     super('PULSE_RECS_REQUEST_INVALID', message);
   }
 }
+
+/** The recommendations API was asked about an item no event or description mentioned. */
+export class RecsUnknownItemError extends PulseError {
+  constructor(item: string) {
+    super(
+      'PULSE_RECS_UNKNOWN_ITEM',
+      `no event or description mentions item "${item}" yet; check the id (it is the product_id or sku of the events)`,
+    );
+  }
+}

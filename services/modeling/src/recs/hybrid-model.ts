@@ -32,6 +32,8 @@ export class HybridModel implements RecModel {
   private readonly knnBoard = new ScoreBoard();
   private readonly contentBoard = new ScoreBoard();
   private readonly board = new ScoreBoard();
+  /** Candidates of one answer by id, reused: a fresh index per request was a quarter of its time. */
+  private readonly union = new ItemIndex();
 
   constructor(config: HybridConfigInput = {}, catalog?: ReadonlyMap<string, string>) {
     this.config = parseRecsConfig(hybridConfigSchema, config, 'hybrid');
@@ -42,6 +44,11 @@ export class HybridModel implements RecModel {
   learn(x: Interaction): void {
     this.knn.learn(x);
     this.content.learn(x);
+  }
+
+  /** The content side keeps item texts only; the collaborative side has open baskets. */
+  forgetSession(session: string): boolean {
+    return this.knn.forgetSession(session);
   }
 
   /** The weight of the collaborative side for item `item` (0 for an item without co-occurrences). */
@@ -70,7 +77,8 @@ export class HybridModel implements RecModel {
     this.content.scoreHistory(history, this.contentBoard, (item) => 1 - share(item));
     // Numbered afresh per answer (collaborative candidates first), so that ties break the same way
     // for the same state, whatever was asked before.
-    const union = new ItemIndex();
+    const union = this.union;
+    union.clear();
     this.knnBoard.forEach((idx, score) => {
       this.board.add(union.intern(cooc.index.id(idx)), score);
     });
@@ -82,6 +90,21 @@ export class HybridModel implements RecModel {
       .top(k, (i) => exclude?.has(union.id(i)) ?? false)
       .map((r) => ({ item: union.id(r.item), score: r.score }));
     return fillWithPopular(answer, k, this.knn.popularityModel, exclude);
+  }
+
+  /** The content side alone: neighbours by description, and the descriptions. */
+  get contentModel(): ContentModel {
+    return this.content;
+  }
+
+  /** Every item with behaviour or a description. */
+  knownItems(): string[] {
+    return this.content.knownItems();
+  }
+
+  /** Whether the item was interacted with or has a description. */
+  knows(item: string): boolean {
+    return this.knn.knows(item) || this.content.knows(item);
   }
 
   /**

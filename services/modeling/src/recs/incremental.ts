@@ -35,6 +35,11 @@ export class RecsIncrementalModel implements IncrementalModel {
     for (const x of interactions) this.current.learn(x);
   }
 
+  /** Forgets the person's open basket (or matrix row); counts summed over everyone stay. */
+  forget(key: string): boolean {
+    return this.current.forgetSession?.(key) ?? false;
+  }
+
   snapshot(): unknown {
     return { model: this.current.toSnapshot(), eventsWithoutItems: this.skipped };
   }

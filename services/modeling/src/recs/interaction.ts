@@ -1,4 +1,5 @@
 import type { JsonValue, StoredEvent } from '@pulse/events';
+import { RecsRequestError } from './errors.js';
 
 /** What a person did with an item, strongest last. */
 export type InteractionKind = 'view' | 'cart' | 'purchase';
@@ -82,4 +83,21 @@ function productInteraction(
 
 function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Throws RecsRequestError for an interaction no model can learn from (no item, an unknown kind, a
+ * time that is not a number): learning it would poison every counter it touches with NaN.
+ */
+export function checkInteraction(x: Interaction): void {
+  if (typeof x.item !== 'string' || x.item === '' || typeof x.session !== 'string') {
+    throw new RecsRequestError(`interaction needs a session and an item, got ${JSON.stringify(x)}`);
+  }
+  if (x.kind !== 'view' && x.kind !== 'cart' && x.kind !== 'purchase') {
+    throw new RecsRequestError(
+      `interaction kind must be view, cart or purchase, got ${JSON.stringify(x.kind)}`,
+    );
+  }
+  if (!Number.isFinite(x.ts))
+    throw new RecsRequestError(`interaction time must be a number of ms, got ${x.ts}`);
 }

@@ -39,6 +39,12 @@ export class ItemIndex {
   toArray(): string[] {
     return this.ids.slice();
   }
+
+  /** Forgets every id (for an index reused per request, not for a model's own). */
+  clear(): void {
+    this.ids.length = 0;
+    this.byId.clear();
+  }
 }
 
 /** A Float64Array that grows by doubling; `at` past the end reads 0. */

@@ -10,7 +10,7 @@ import { fillWithPopular, recentDistinct } from './fill.js';
 import type { Interaction } from './interaction.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 import { PopularityModel, type PopularitySnapshot } from './popularity.js';
-import { ScoreBoard } from './top-k.js';
+import { Ranker, ScoreBoard } from './top-k.js';
 
 export interface ItemKnnSnapshot {
   version: 1;
@@ -34,7 +34,7 @@ export class ItemKnnModel implements RecModel {
   private cooc: ItemCooccurrence;
   private popularity: PopularityModel;
   private readonly board = new ScoreBoard();
-  private order = new Uint32Array(256);
+  private readonly ranker = new Ranker();
 
   constructor(config: ItemKnnConfigInput = {}) {
     this.config = parseRecsConfig(itemKnnConfigSchema, config, 'item-kNN');
@@ -61,6 +61,10 @@ export class ItemKnnModel implements RecModel {
     this.popularity.learn(x);
   }
 
+  forgetSession(session: string): boolean {
+    return this.cooc.forgetSession(session);
+  }
+
   recommend(history: readonly string[], k: number, exclude?: ItemFilter): Recommendation[] {
     assertK(k);
     const board = this.board;
@@ -71,6 +75,16 @@ export class ItemKnnModel implements RecModel {
       .top(k, (idx) => exclude?.has(index.id(idx)) ?? false)
       .map((r) => ({ item: index.id(r.item), score: r.score }));
     return fillWithPopular(answer, k, this.popularity, exclude);
+  }
+
+  /** Every item learned, in first-seen order. */
+  knownItems(): string[] {
+    return this.cooc.index.toArray();
+  }
+
+  /** Whether any interaction with `item` was learned. */
+  knows(item: string): boolean {
+    return this.cooc.index.lookup(item) >= 0;
   }
 
   /** The K most similar items to `item`, best first ([] for an item without co-occurrences). */
@@ -101,8 +115,8 @@ export class ItemKnnModel implements RecModel {
       const items = this.cooc.neighbourItems;
       const scores = this.cooc.neighbourScores;
       if (aggregation === 'rank') {
-        const order = this.rankOrder(items, scores, n);
-        for (let r = 0; r < n; r++) board.add(items[order[r]!]!, scale / (rankConstant + r));
+        const ranks = this.ranker.rank(items, scores, n);
+        for (let i = 0; i < n; i++) board.add(items[i]!, scale / (rankConstant + ranks[i]!));
         continue;
       }
       let unit = scale;
@@ -114,15 +128,6 @@ export class ItemKnnModel implements RecModel {
       }
       for (let i = 0; i < n; i++) board.add(items[i]!, scores[i]! * unit);
     }
-  }
-
-  /** Positions 0..n−1 of the neighbour arrays, best first (ties: smaller item index). */
-  private rankOrder(items: Int32Array, scores: Float64Array, n: number): Uint32Array {
-    if (this.order.length < n) this.order = new Uint32Array(n * 2);
-    const order = this.order.subarray(0, n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => scores[b]! - scores[a]! || items[a]! - items[b]!);
-    return order;
   }
 
   toSnapshot(): ItemKnnSnapshot {

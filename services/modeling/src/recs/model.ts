@@ -20,6 +20,11 @@ export interface RecModel {
    * best first, none of them in `exclude`. Fewer than `k` only when the model knows fewer items.
    */
   recommend(history: readonly string[], k: number, exclude?: ItemFilter): Recommendation[];
+  /**
+   * Forgets what the model keeps per session or person (a deletion request); aggregated counts stay.
+   * Absent: the model keeps nothing per person. Returns whether there was something to forget.
+   */
+  forgetSession?(session: string): boolean;
 }
 
 /** Items to leave out of an answer: a Set works, so does anything with `has`. */

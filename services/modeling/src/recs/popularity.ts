@@ -6,7 +6,7 @@ import {
 } from './config.js';
 import { DecayClock } from './decay.js';
 import { RecsSnapshotError } from './errors.js';
-import type { Interaction } from './interaction.js';
+import { checkInteraction, type Interaction } from './interaction.js';
 import { GrowableFloats, ItemIndex } from './item-index.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 
@@ -50,6 +50,7 @@ export class PopularityModel implements RecModel {
   }
 
   learn(x: Interaction): void {
+    checkInteraction(x);
     const idx = this.index.intern(x.item);
     if (idx === this.position.length) this.position.push(-1);
     const newest = this.watermark === null || x.ts > this.watermark ? x.ts : this.watermark;
@@ -83,6 +84,15 @@ export class PopularityModel implements RecModel {
       if (out.length === k) break;
     }
     return out;
+  }
+
+  /** Every item learned, in first-seen order. */
+  knownItems(): string[] {
+    return this.index.toArray();
+  }
+
+  knows(item: string): boolean {
+    return this.index.lookup(item) >= 0;
   }
 
   /** The item's decayed popularity as of the newest event; 0 when unknown. */

@@ -2,7 +2,7 @@ import { parseRecsConfig, type SvdConfig, type SvdConfigInput, svdConfigSchema }
 import { DecayClock } from './decay.js';
 import { RecsSnapshotError } from './errors.js';
 import { fillWithPopular, recentDistinct } from './fill.js';
-import type { Interaction } from './interaction.js';
+import { checkInteraction, type Interaction } from './interaction.js';
 import { ItemIndex } from './item-index.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 import { PopularityModel, type PopularitySnapshot } from './popularity.js';
@@ -66,6 +66,7 @@ export class SvdModel implements RecModel {
   }
 
   learn(x: Interaction): void {
+    checkInteraction(x);
     const item = this.items.intern(x.item);
     const newest = this.watermark === null || x.ts > this.watermark ? x.ts : this.watermark;
     const factor = this.clock.advance(newest);
@@ -86,6 +87,11 @@ export class SvdModel implements RecModel {
     this.popularity.learn(x);
     this.learned += 1;
     if (this.config.refitEvery !== null && this.learned % this.config.refitEvery === 0) this.refit();
+  }
+
+  /** Forgets a person's row of the matrix; item factors fitted with it stay until the next refit. */
+  forgetSession(session: string): boolean {
+    return this.users.delete(session);
   }
 
   /** Factorises the current matrix. Deterministic: the random projection is seeded per refit. */

@@ -34,6 +34,10 @@ export class TfIdfIndex {
     return this.texts.has(item);
   }
 
+  textOf(item: string): string | undefined {
+    return this.texts.get(item);
+  }
+
   /** Sets an item's text; returns true when that changed anything. */
   set(item: string, text: string): boolean {
     if (this.texts.get(item) === text) return false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './randomized-svd.js';
-import { ScoreBoard, selectTop } from './top-k.js';
+import { Ranker, ScoreBoard, selectTop } from './top-k.js';
 
 describe('selectTop', () => {
   it('puts the k best first, ties broken by the smaller item, like a full sort', () => {
@@ -35,5 +35,22 @@ describe('ScoreBoard', () => {
     board.clear();
     expect(board.top(3, () => false)).toEqual([]);
     expect(board.score(5)).toBe(0);
+  });
+});
+
+describe('Ranker', () => {
+  it('ranks like a comparator sort by score then item, ties included', () => {
+    const random = seededRandom(21);
+    const ranker = new Ranker();
+    for (let round = 0; round < 100; round++) {
+      const n = 1 + Math.floor(random() * 300);
+      const items = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 1009);
+      const scores = Float64Array.from({ length: n }, () => 0.5 + Math.floor(random() * 20) / 7);
+      const order = [...Array(n).keys()].sort((a, b) => scores[b]! - scores[a]! || items[a]! - items[b]!);
+      const ranks = ranker.rank(items, scores, n);
+      order.forEach((i, rank) => {
+        expect(ranks[i]).toBe(rank);
+      });
+    }
   });
 });

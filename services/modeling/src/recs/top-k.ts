@@ -150,3 +150,41 @@ function siftDown(items: Int32Array, scores: Float64Array, start: number, n: num
     i = best;
   }
 }
+
+/**
+ * Ranks (0 = best) of scored items, in the same total order as everywhere (score descending, then
+ * smaller item). A comparator sort of 200 entries costs ~150 µs in V8, a native sort of the scores
+ * ~13 µs: so the scores are sorted natively and each entry's rank found by binary search, ties (rare)
+ * settled by counting.
+ */
+export class Ranker {
+  private keys = new Float64Array(256);
+  private ranks = new Int32Array(256);
+
+  /** ranks[i] for the first `n` entries (valid until the next call). */
+  rank(items: Int32Array, scores: Float64Array, n: number): Int32Array {
+    if (this.keys.length < n) {
+      this.keys = new Float64Array(n * 2);
+      this.ranks = new Int32Array(n * 2);
+    }
+    const keys = this.keys.subarray(0, n);
+    for (let i = 0; i < n; i++) keys[i] = -scores[i]!;
+    keys.sort();
+    for (let i = 0; i < n; i++) {
+      const key = -scores[i]!;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid]! < key) lo = mid + 1;
+        else hi = mid;
+      }
+      let rank = lo;
+      if (lo + 1 < n && keys[lo + 1] === key) {
+        for (let j = 0; j < n; j++) if (scores[j] === scores[i] && items[j]! < items[i]!) rank++;
+      }
+      this.ranks[i] = rank;
+    }
+    return this.ranks;
+  }
+}

@@ -13,6 +13,11 @@ export interface SegmentChange {
   version: string;
 }
 
+/** A change numbered by the worker: `seq` is unique per change and increases in decision order. */
+export interface SequencedChange extends SegmentChange {
+  seq: number;
+}
+
 /** The changes of moving a customer from one segment of a family to another (exit first). */
 export function moveChanges(
   userKey: string,

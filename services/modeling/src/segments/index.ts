@@ -5,7 +5,7 @@ export {
   activityFromTrack,
   type CustomerActivity,
 } from './activity.js';
-export { moveChanges, type SegmentChange } from './changes.js';
+export { moveChanges, type SegmentChange, type SequencedChange } from './changes.js';
 export {
   type ClusterInfo,
   ClusterModel,

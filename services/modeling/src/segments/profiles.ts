@@ -103,6 +103,11 @@ export class CustomerProfiles {
     return profile;
   }
 
+  /** Forgets a customer's profile (a deletion request); whether there was one. */
+  forget(key: string): boolean {
+    return this.byKey.delete(key);
+  }
+
   /** Drops windowed history older than the retention; call as time passes to bound memory. */
   prune(nowMs: number): void {
     for (const profile of this.byKey.values()) this.pruneOne(profile, nowMs);

@@ -158,6 +158,27 @@ export class SegmentEngine {
     return changes;
   }
 
+  /** The prediction model in use, or null. */
+  get currentPredictionModel(): PredictionModelJson | null {
+    return this.predictionModel;
+  }
+
+  /**
+   * Forgets one customer everywhere (profile, RFM, cluster, rules, predictions), for a deletion
+   * request: no exit change is produced, because a change would write their id again. Aggregates
+   * (RFM breakpoints, centroids, the prediction model) stay until their next refresh.
+   */
+  forget(key: string): boolean {
+    const parts = [
+      this.profiles.forget(key),
+      this.rfm.forget(key),
+      this.clusters.forget(key),
+      this.rules.forget(key),
+      this.predictions.delete(key),
+    ];
+    return parts.some(Boolean);
+  }
+
   segmentsOf(key: string): string[] {
     const segments: string[] = [];
     const rfm = RfmModel.segmentId(this.rfm.scoreOf(key));
@@ -194,6 +215,18 @@ export class SegmentEngine {
     for (const label of this.clusters.allLabels().values()) add(ClusterModel.segmentId(label));
     for (const [, segments] of this.rules.memberships()) for (const segment of segments) add(segment);
     return sizes;
+  }
+
+  /** The customers in one segment, in key order (a scan of the in-memory state). */
+  membersOf(segment: string): string[] {
+    const members: string[] = [];
+    for (const [key, score] of this.rfm.allScores())
+      if (RfmModel.segmentId(score) === segment) members.push(key);
+    for (const [key, label] of this.clusters.allLabels()) {
+      if (ClusterModel.segmentId(label) === segment) members.push(key);
+    }
+    for (const [key, segments] of this.rules.memberships()) if (segments.includes(segment)) members.push(key);
+    return members.sort();
   }
 
   snapshot(): SegmentEngineSnapshot {

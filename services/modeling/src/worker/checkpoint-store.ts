@@ -53,6 +53,14 @@ export class CheckpointStore {
     }
   }
 
+  /** Deletes every version older than `version` (a deletion request: the older states still hold the person). */
+  async purgeBefore(version: number): Promise<void> {
+    await this.client.command({
+      query: `DELETE FROM ${this.table} WHERE worker = {worker:String} AND version < {version:UInt64}`,
+      query_params: { worker: this.worker, version },
+    });
+  }
+
   /** Writes `state` (already serialised, see ModelingConsumer) as the next version, then drops old ones. */
   async write(version: number, offsets: Offsets, state: string, events: number): Promise<void> {
     const row = JSON.stringify({

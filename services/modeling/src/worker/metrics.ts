@@ -5,6 +5,8 @@ export interface ModelingMetrics {
   /** pulse_model_updates_total and pulse_model_freshness_seconds, shared with any other model host. */
   models: ModelMetrics;
   skipped: Counter;
+  duplicates: Counter;
+  excluded: Counter<'reason'>;
   checkpointSeconds: Histogram;
   checkpointBytes: Gauge;
   checkpointFailures: Counter;
@@ -15,7 +17,18 @@ export function createModelingMetrics(registry: Registry): ModelingMetrics {
     models: createModelMetrics(registry),
     skipped: new Counter({
       name: 'pulse_model_skipped_events_total',
-      help: 'Lines of the events topic that did not decode as stored events (ingest dead-letters them)',
+      help: 'Lines of the events topic that did not decode as stored events, and records with none (ingest dead-letters them)',
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'pulse_model_duplicate_events_total',
+      help: 'Events seen again by messageId (a retried request) and applied once',
+      registers: [registry],
+    }),
+    excluded: new Counter({
+      name: 'pulse_model_excluded_events_total',
+      help: 'Events not applied to the models: their consent refuses MODELING_CONSENT_CATEGORY (consent), or their person is deleted or suppressed (regulation)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     checkpointSeconds: new Histogram({

@@ -11,4 +11,6 @@ export interface IncrementalModel {
   /** A JSON-serialisable copy of the state (taken synchronously, between events). */
   snapshot(): unknown;
   restore(snapshot: unknown): void;
+  /** Forgets everything kept about one person (user_key), for a deletion request; whether there was any. */
+  forget?(key: string): boolean;
 }

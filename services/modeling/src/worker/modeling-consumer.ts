@@ -1,6 +1,7 @@
 import { errorMessage, type Logger, sleep } from '@pulse/common';
-import { decodeStoredEvent, splitRecord } from '@pulse/events';
+import { decodeStoredEvent, type StoredEvent, splitRecord } from '@pulse/events';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { RecentIds } from '../segments/dedup-ids.js';
 import type { Checkpoint, CheckpointStore, Offsets } from './checkpoint-store.js';
 import type { ModelingMetrics } from './metrics.js';
 import type { IncrementalModel } from './model.js';
@@ -14,7 +15,28 @@ export interface ModelingConsumerOptions {
   metrics: ModelingMetrics;
   /** A checkpoint is written this often while events arrive. */
   checkpointIntervalMs: number;
+  /**
+   * Runs after each checkpoint is written and its offsets committed: the place to publish what the
+   * checkpoint made durable (segment changes). When it throws, another checkpoint follows at the
+   * next interval, so it is retried.
+   */
+  afterCheckpoint?: (version: number) => Promise<void>;
+  /**
+   * Message ids remembered to apply an event sent twice once (a client retrying a request it got no
+   * answer to; the collector is at least once). Part of the checkpoint. 0: no deduplication.
+   */
+  dedupWindow?: number;
+  /**
+   * Why an event must not reach the models (its consent refuses modelling, its person is deleted or
+   * suppressed), or undefined to apply it. Counted in pulse_model_excluded_events_total.
+   */
+  exclude?: (event: StoredEvent) => ExclusionReason | undefined;
 }
+
+export type ExclusionReason = 'consent' | 'regulation';
+
+/** The checkpoint state's key for the deduplication window (not a model name: those have no "__"). */
+const RECENT_IDS = '__recent_message_ids';
 
 /**
  * Applies every event of the events topic to the models, exactly once
@@ -33,8 +55,11 @@ export class ModelingConsumer {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private closing = false;
+  private recent: RecentIds | undefined;
 
-  constructor(private readonly o: ModelingConsumerOptions) {}
+  constructor(private readonly o: ModelingConsumerOptions) {
+    if (o.dedupWindow) this.recent = new RecentIds(o.dedupWindow);
+  }
 
   /** Restores the newest checkpoint, then consumes. */
   async run(): Promise<void> {
@@ -51,6 +76,14 @@ export class ModelingConsumer {
     }, this.o.checkpointIntervalMs);
   }
 
+  /**
+   * Records that the models changed without an event (time passing, a scheduled refit), so that a
+   * checkpoint follows. Call it from the same tick as the change.
+   */
+  markChanged(): void {
+    this.sinceCheckpoint += 1;
+  }
+
   get stats(): { events: number; version: number } {
     return { events: this.events, version: this.version };
   }
@@ -59,6 +92,9 @@ export class ModelingConsumer {
     for (const model of this.o.models) {
       if (model.name in checkpoint.state) model.restore(checkpoint.state[model.name]);
     }
+    const ids = checkpoint.state[RECENT_IDS];
+    if (this.o.dedupWindow && Array.isArray(ids))
+      this.recent = RecentIds.from(ids as string[], this.o.dedupWindow);
     for (const [partition, offset] of Object.entries(checkpoint.offsets[this.o.topic] ?? {})) {
       this.next.set(Number(partition), BigInt(offset));
     }
@@ -87,12 +123,23 @@ export class ModelingConsumer {
   }
 
   private applyRecord(value: Buffer | null): void {
-    if (!value) return;
-    for (const line of splitRecord(value.toString('utf8'))) {
+    const lines = value ? splitRecord(value.toString('utf8')) : [];
+    // A record with no event (a null or empty value) is skipped too: ingest dead-letters it.
+    if (lines.length === 0) this.o.metrics.skipped.inc();
+    for (const line of lines) {
       // Ingest dead-letters what does not decode; the models skip it.
       const decoded = decodeStoredEvent(line);
       if (!decoded.ok) {
         this.o.metrics.skipped.inc();
+        continue;
+      }
+      const excluded = this.o.exclude?.(decoded.value);
+      if (excluded !== undefined) {
+        this.o.metrics.excluded.inc({ reason: excluded });
+        continue;
+      }
+      if (this.recent && !this.recent.add(decoded.value.message_id)) {
+        this.o.metrics.duplicates.inc();
         continue;
       }
       const received = Date.parse(decoded.value.received_at);
@@ -107,6 +154,22 @@ export class ModelingConsumer {
   }
 
   /**
+   * Forgets people in every model (a deletion request) and writes a checkpoint without them;
+   * resolves with its version, from which older versions may be purged. A checkpoint being written
+   * when this is called may hold them, so the new one is taken after it.
+   */
+  async forget(keys: readonly string[]): Promise<{ version: number; forgotten: boolean }> {
+    let forgotten = false;
+    for (const model of this.o.models) {
+      for (const key of keys) if (model.forget?.(key)) forgotten = true;
+    }
+    this.markChanged();
+    await this.writing?.catch(() => undefined);
+    await this.checkpoint();
+    return { version: this.version, forgotten };
+  }
+
+  /**
    * Snapshots every model and the offsets synchronously (one consistent
    * cut), writes them, then commits the offsets to Kafka.
    */
@@ -116,6 +179,7 @@ export class ModelingConsumer {
     for (const [partition, offset] of this.next) offsets[this.o.topic]![String(partition)] = String(offset);
     const state: Record<string, unknown> = {};
     for (const model of this.o.models) state[model.name] = model.snapshot();
+    if (this.recent) state[RECENT_IDS] = this.recent.toJSON();
     const serialized = JSON.stringify(state);
     const version = this.version + 1;
     const events = this.events;
@@ -137,6 +201,15 @@ export class ModelingConsumer {
             })),
           )
           .catch((err: unknown) => this.o.logger.warn({ err: errorMessage(err) }, 'offset commit failed'));
+        if (this.o.afterCheckpoint) {
+          await this.o.afterCheckpoint(version).catch((err: unknown) => {
+            this.sinceCheckpoint += 1;
+            this.o.logger.warn(
+              { err: errorMessage(err), version },
+              'after-checkpoint step failed; will retry',
+            );
+          });
+        }
       } catch (err) {
         this.o.metrics.checkpointFailures.inc();
         this.o.logger.warn({ err: errorMessage(err), version }, 'checkpoint failed; will retry');

@@ -1,16 +1,29 @@
 import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
-import { createLogger, createMetricsRegistry, type Logger, onceClose, startOpsServer } from '@pulse/common';
-import { createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import {
+  createConsumerLagMetrics,
+  createLogger,
+  createMetricsRegistry,
+  errorMessage,
+  type Logger,
+  onceClose,
+  type Readiness,
+  startOpsServer,
+} from '@pulse/common';
+import { ConsumerLagMonitor, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { ModelingConfig } from '../config.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { createModelingMetrics } from './metrics.js';
 import type { IncrementalModel } from './model.js';
-import { ModelingConsumer } from './modeling-consumer.js';
+import { ModelingConsumer, type ModelingConsumerOptions } from './modeling-consumer.js';
 
 export interface ModelingWorker {
   registry: Registry;
   consumer: ModelingConsumer;
+  /** Where checkpoints are kept (purged of old versions after a deletion request). */
+  checkpoints: CheckpointStore;
+  lag: ConsumerLagMonitor;
   metricsPort: number | undefined;
   close(): Promise<void>;
 }
@@ -22,7 +35,15 @@ export interface ModelingDeps {
   registry?: Registry;
   /** A shared client; in embedded mode one process owns the chdb data directory. */
   clickhouse?: ClickHouseClient;
+  kafka?: Kafka;
   opsServer?: boolean;
+  /** See ModelingConsumerOptions.afterCheckpoint. */
+  afterCheckpoint?: (version: number) => Promise<void>;
+  /** See ModelingConsumerOptions.exclude. */
+  exclude?: ModelingConsumerOptions['exclude'];
+  /** More reasons not to be ready (the service's own parts). */
+  readiness?: () => string[];
+  lagIntervalMs?: number;
 }
 
 /**
@@ -38,44 +59,62 @@ export async function startModelingWorker(
   const ownsClickHouse = deps.clickhouse === undefined;
   const clickhouse = deps.clickhouse ?? createClickHouse(config.clickhouse);
   await migrate(clickhouse, config.clickhouse.database);
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
+  const kafka =
+    deps.kafka ?? createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
   await ensureTopics(kafka, topicCatalogue(config.kafka.topicPrefix));
 
   const metrics = createModelingMetrics(registry);
+  const checkpoints = new CheckpointStore(
+    clickhouse,
+    `${config.clickhouse.database}.model_checkpoints`,
+    config.kafka.groupId,
+  );
   const consumer = new ModelingConsumer({
     consumer: kafka.consumer({ groupId: config.kafka.groupId, maxWaitTimeInMs: 100 }),
     topic: topicNames(config.kafka.topicPrefix).events,
     models: deps.models,
-    store: new CheckpointStore(
-      clickhouse,
-      `${config.clickhouse.database}.model_checkpoints`,
-      config.kafka.groupId,
-    ),
+    store: checkpoints,
     logger,
     metrics,
     checkpointIntervalMs: config.checkpointIntervalMs,
+    ...(deps.afterCheckpoint ? { afterCheckpoint: deps.afterCheckpoint } : {}),
+    dedupWindow: config.dedupWindow,
+    ...(deps.exclude ? { exclude: deps.exclude } : {}),
   });
   await consumer.run();
+  const lag = new ConsumerLagMonitor({
+    kafka,
+    groupId: config.kafka.groupId,
+    topics: [topicNames(config.kafka.topicPrefix).events],
+    logger,
+    metrics: createConsumerLagMetrics(registry),
+    intervalMs: deps.lagIntervalMs ?? 5000,
+    windowMs: 60_000,
+  });
+  lag.start();
   const ops =
     (deps.opsServer ?? true)
       ? await startOpsServer({
           port: config.metricsPort,
           registry,
-          readiness: async () => {
-            const ping = await clickhouse.ping().catch(() => ({ success: false }));
-            return ping.success
-              ? { ready: true, reasons: [] }
-              : { ready: false, reasons: ['ClickHouse unreachable'] };
+          readiness: async (): Promise<Readiness> => {
+            const reasons: string[] = [];
+            const ping = await clickhouse.ping().catch((err: unknown) => ({ success: false, error: err }));
+            if (!ping.success)
+              reasons.push(`ClickHouse unreachable: ${errorMessage('error' in ping ? ping.error : '')}`);
+            reasons.push(...lag.health().reasons, ...(deps.readiness?.() ?? []));
+            return { ready: reasons.length === 0, reasons };
           },
         })
       : undefined;
   const close = onceClose(
     [
       ['ops server', () => ops?.close()],
+      ['lag monitor', () => lag.close()],
       ['consumer', () => consumer.close()],
       ['clickhouse', () => (ownsClickHouse ? clickhouse.close() : undefined)],
     ],
     logger,
   );
-  return { registry, consumer, metricsPort: ops?.port, close };
+  return { registry, consumer, checkpoints, lag, metricsPort: ops?.port, close };
 }

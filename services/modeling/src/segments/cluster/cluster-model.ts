@@ -139,6 +139,14 @@ export class ClusterModel {
     return this.labels.get(key);
   }
 
+  /**
+   * Forgets a customer's label (a deletion request) without an exit change. Centroids and the
+   * DBSCAN core sample are fitted over everyone and name nobody; the next refit leaves them out.
+   */
+  forget(key: string): boolean {
+    return this.labels.delete(key);
+  }
+
   allLabels(): ReadonlyMap<string, string> {
     return this.labels;
   }

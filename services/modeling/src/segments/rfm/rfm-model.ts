@@ -56,6 +56,21 @@ export class RfmModel {
     return score === undefined ? null : `rfm:${score.segment}`;
   }
 
+  /**
+   * Forgets a customer's score and day index (a deletion request) without an exit change: a deleted
+   * person's membership is erased, not ended. The breakpoints stay until the next refresh.
+   */
+  forget(key: string): boolean {
+    const day = this.lastDayOf.get(key);
+    if (day !== undefined) {
+      const bucket = this.byLastDay.get(day);
+      bucket?.delete(key);
+      if (bucket?.size === 0) this.byLastDay.delete(day);
+      this.lastDayOf.delete(key);
+    }
+    return this.scores.delete(key) || day !== undefined;
+  }
+
   /** Rescores one customer after their profile changed. */
   update(profiles: CustomerProfiles, key: string, nowMs: number): SegmentChange[] {
     this.clockMs = Math.max(this.clockMs ?? nowMs, nowMs);

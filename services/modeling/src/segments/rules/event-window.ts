@@ -11,9 +11,18 @@ export interface EventWindowJson {
  * their summed values, plus running count and sum. Old entries leave from the front (a head index,
  * compacted now and then), so eviction is O(1) per event. An all-time condition (no `within`) keeps
  * only the count and the sum.
+ *
+ * A counted condition compared with v (`gte 3`, `eq 0`) keeps only its latest `cap` = ⌊v⌋ + 1
+ * events: the dropped ones are older, so they leave the window first, and while the kept ones are
+ * all in it the true count is at least cap, which every comparison with v reads as cap. Every
+ * outcome and its instant are those of the full window, in memory bounded per customer whatever the
+ * traffic (a 7-day window of every product view grew without bound under load).
  */
 export class EventWindow {
-  constructor(readonly keepEvents: boolean) {}
+  constructor(
+    readonly keepEvents: boolean,
+    readonly cap: number | null = null,
+  ) {}
 
   times: number[] = [];
   values: number[] = [];
@@ -35,6 +44,26 @@ export class EventWindow {
       this.times.splice(at, 0, timeMs);
       this.values.splice(at, 0, value);
     }
+    this.trim();
+  }
+
+  /** Drops the oldest events past `cap`, as if they had left the window. */
+  private trim(): void {
+    if (this.cap === null) return;
+    while (this.times.length - this.head > this.cap) {
+      this.count -= 1;
+      this.sum -= this.values[this.head]!;
+      this.head += 1;
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.head > 64 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.values.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   /** Drops the events at or before `cutoffMs` (the window is (now − within, now]). */
@@ -50,10 +79,8 @@ export class EventWindow {
       this.values.length = 0;
       this.head = 0;
       this.sum = 0; // no float residue once empty
-    } else if (this.head > 64 && this.head * 2 > this.times.length) {
-      this.times.splice(0, this.head);
-      this.values.splice(0, this.head);
-      this.head = 0;
+    } else {
+      this.compact();
     }
   }
 
@@ -70,12 +97,13 @@ export class EventWindow {
     return { t: this.times.slice(this.head), v: this.values.slice(this.head), c: this.count, s: this.sum };
   }
 
-  static from(json: EventWindowJson, keepEvents: boolean): EventWindow {
-    const window = new EventWindow(keepEvents);
+  static from(json: EventWindowJson, keepEvents: boolean, cap: number | null = null): EventWindow {
+    const window = new EventWindow(keepEvents, cap);
     window.times = [...json.t];
     window.values = [...json.v];
     window.count = json.c;
     window.sum = json.s;
+    if (keepEvents) window.trim();
     return window;
   }
 }

@@ -94,6 +94,14 @@ export class RuleEngine {
     }
   }
 
+  /**
+   * Forgets a customer's windows, traits and memberships (a deletion request) without exit changes.
+   * A queued expiry of theirs finds no state and is skipped.
+   */
+  forget(key: string): boolean {
+    return this.customers.delete(key);
+  }
+
   /** How many customers the engine holds state for (visitors with empty windows are dropped). */
   get trackedCustomers(): number {
     return this.customers.size;
@@ -138,7 +146,7 @@ export class RuleEngine {
       if (leaf.withinMs !== null && activity.timeMs <= now - leaf.withinMs) continue; // already expired
       let window = state.windows[i];
       if (window === undefined) {
-        window = new EventWindow(leaf.withinMs !== null);
+        window = new EventWindow(leaf.withinMs !== null, windowCap(leaf));
         state.windows[i] = window;
       }
       window.add(activity.timeMs, leaf.sum === null ? 1 : numeric(activity.properties[leaf.sum]));
@@ -206,7 +214,9 @@ export class RuleEngine {
     for (const saved of snapshot.customers) {
       const state: CustomerRuleState = {
         windows: saved.windows.map((json, i) =>
-          json === null ? undefined : EventWindow.from(json, engine.performed[i]!.withinMs !== null),
+          json === null
+            ? undefined
+            : EventWindow.from(json, engine.performed[i]!.withinMs !== null, windowCap(engine.performed[i]!)),
         ),
         traits: new Map(saved.traits),
         members: Uint8Array.from(engine.rules, (rule) => (saved.members.includes(rule.id) ? 1 : 0)),
@@ -340,4 +350,10 @@ function isIdle(state: CustomerRuleState): boolean {
     state.members.every((m) => m === 0) &&
     state.windows.every((w) => w === undefined || (w.count === 0 && w.sum === 0))
   );
+}
+
+/** Events a windowed count needs to keep (see EventWindow); null for sums, which need them all. */
+function windowCap(leaf: PerformedLeaf): number | null {
+  if (leaf.withinMs === null || leaf.sum !== null) return null;
+  return Math.max(1, Math.floor(leaf.value) + 1);
 }
