@@ -1,6 +1,5 @@
 import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
 import {
-  createConsumerLagMetrics,
   createLogger,
   createMetricsRegistry,
   type Logger,
@@ -8,40 +7,60 @@ import {
   registerQueueDepths,
   startOpsServer,
 } from '@pulse/common';
-import { ConsumerLagMonitor, createKafka, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import {
+  type ConsumerLagMonitor,
+  createKafka,
+  ensureTopics,
+  openRegulationLog,
+  RegulationConsumer,
+  topicCatalogue,
+  topicNames,
+} from '@pulse/kafka';
 import { Queue, type Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { buildCampaignApi } from './api/server.js';
 import type { RecommendationSource, SegmentMembership } from './audience/providers.js';
-import { CampaignUnsupportedError } from './campaigns/errors.js';
+import { recommendationsClient } from './audience/recommendations-client.js';
+import { SegmentStore } from './audience/segment-store.js';
 import { loadCampaignDir } from './campaigns/load.js';
 import { CampaignRegistry } from './campaigns/registry.js';
 import type { Campaign } from './campaigns/schema.js';
 import { StoredCampaigns } from './campaigns/stored-campaigns.js';
+import { checkSupported } from './campaigns/supported.js';
 import type { TriggerConfig } from './config.js';
 import { type DecisionSink, RedisClickHouseDecisions } from './execution/decisions.js';
 import { DeliveryLanes } from './execution/delivery-lanes.js';
-import { EventConsumer } from './execution/event-consumer.js';
 import { FrequencyCaps } from './execution/frequency-caps.js';
 import type { DeliveryJob, OccasionJob } from './execution/jobs.js';
 import { startOccasionWorker } from './execution/occasion-worker.js';
 import { PersonStore } from './execution/person-store.js';
+import { startTopicConsumers } from './execution/topic-consumers.js';
 import { createTriggerMetrics } from './metrics.js';
+import { triggerRegulationPart } from './privacy/regulation-part.js';
 import { triggerReadiness } from './readiness.js';
 
-export type { RecommendationSource, SegmentChange, SegmentMembership } from './audience/providers.js';
+export type {
+  RecommendationSource,
+  RecommendedItem,
+  SegmentChange,
+  SegmentMembership,
+} from './audience/providers.js';
+export { SegmentStore } from './audience/segment-store.js';
 export { CampaignInvalidError, CampaignUnsupportedError } from './campaigns/errors.js';
 export { loadCampaignDir } from './campaigns/load.js';
 export { deliveryQueueName } from './campaigns/registry.js';
 export { type Campaign, isLive, parseCampaign } from './campaigns/schema.js';
+export { type AddressKind, addressKind } from './channels/address-policy.js';
+export { SmtpError, sendMail } from './channels/email/smtp-client.js';
+export { PrivateAddressError, publicOnlyLookup } from './channels/public-lookup.js';
 export { ID_HEADER, SIGNATURE_HEADER, signPayload, verifySignature } from './channels/signature.js';
 export { type TriggerConfig, triggerConfigFromEnv } from './config.js';
 export { type Decision, OUTCOMES, type Outcome } from './execution/decisions.js';
 export { type DeliveryJob, type OccasionJob, occasionJobId } from './execution/jobs.js';
 export { startWebhookReceiver, type WebhookReceiver } from './receiver/receiver.js';
-export { deleteRedisPrefix } from './redis-keys.js';
+export { deleteRedisPrefix, dumpRedisPrefix, type RedisEntry } from './redis-keys.js';
 export { inHoldout, pickVariant } from './rules/stable-hash.js';
 
 export interface Trigger {
@@ -50,9 +69,13 @@ export interface Trigger {
   lag: ConsumerLagMonitor;
   campaigns: CampaignRegistry;
   people: PersonStore;
+  /** Membership kept from the segment-changes topic. */
+  segments: SegmentStore;
   occasionQueue: Queue<OccasionJob>;
   deliveryQueues: ReadonlyMap<string, Queue<DeliveryJob>>;
   decisions: DecisionSink;
+  /** The trigger's part of deletion requests (jobs, Redis state, trigger_decisions). */
+  regulations: RegulationConsumer;
   /** The campaign API (for `inject()` in tests); `apiUrl` when it listens. */
   api: FastifyInstance;
   apiUrl: string | undefined;
@@ -67,7 +90,9 @@ export interface TriggerDeps {
   clickhouse?: ClickHouseClient;
   /** Campaigns to run instead of reading config.campaignsDir. */
   campaigns?: Campaign[];
+  /** Audience membership to use instead of the one kept from the segment-changes topic. */
   segments?: SegmentMembership;
+  /** Recommendations to use instead of the client of config.recommendations. */
   recommendations?: RecommendationSource;
   /** Serve /metrics, /healthz, /readyz on config.metricsPort (default true). */
   opsServer?: boolean;
@@ -76,31 +101,9 @@ export interface TriggerDeps {
   now?: () => number;
 }
 
-/** Refuses campaigns this installation cannot run, instead of letting them silently never fire. */
-function checkSupported(c: Campaign, config: TriggerConfig, deps: TriggerDeps): void {
-  if (c.audience.segments.length > 0 && !deps.segments) {
-    throw new CampaignUnsupportedError(
-      c.id,
-      'audience.segments needs segment membership, which is not available yet',
-    );
-  }
-  if (c.channel.type === 'webhook' && !config.webhook.secret) {
-    throw new CampaignUnsupportedError(
-      c.id,
-      'a webhook channel needs TRIGGER_WEBHOOK_SECRET to sign its payloads',
-    );
-  }
-  if (JSON.stringify(c.variants).includes('{{recommendations') && !deps.recommendations) {
-    throw new CampaignUnsupportedError(
-      c.id,
-      'the template uses recommendations, which are not available yet',
-    );
-  }
-}
-
 /**
- * Starts the trigger service: events topic → occasion jobs (deterministic
- * ids) → decisions (suppression, audience, caps, holdout, variant, quiet
+ * Starts the trigger service: events and segment-changes topics → occasion
+ * jobs (deterministic ids) → decisions (suppression, audience, caps, holdout, variant, quiet
  * hours) → one delivery queue per channel endpoint → ClickHouse decisions.
  * Closing stops consuming first, then lets workers finish their jobs, then
  * closes queues, Redis and the decision buffer.
@@ -111,19 +114,40 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
   const metrics = createTriggerMetrics(registry);
   const now = deps.now ?? Date.now;
   const fromFiles = deps.campaigns ?? (await loadCampaignDir(config.campaignsDir));
+  const recommendations =
+    deps.recommendations ??
+    (config.recommendations
+      ? recommendationsClient(config.recommendations, {
+          logger,
+          count: (outcome) => metrics.recommendations.inc({ outcome }),
+        })
+      : undefined);
+  const supported = (c: Campaign) =>
+    checkSupported(c, config, { recommendations: recommendations !== undefined });
+  // Before any connection opens: a refused campaign file leaves nothing to close.
+  for (const c of fromFiles) supported(c);
 
   const ownsClickHouse = deps.clickhouse === undefined;
   const clickhouse = deps.clickhouse ?? createClickHouse(config.clickhouse);
-  await migrate(clickhouse, config.clickhouse.database);
   // BullMQ needs maxRetriesPerRequest null: its blocking commands must wait out a Redis restart.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const ns = `${config.queuePrefix}:${config.queueName}:state`;
-  const people = new PersonStore(redis, ns);
-  const caps = new FrequencyCaps(redis, ns);
   const stored = new StoredCampaigns(redis, `${ns}:campaigns`);
   const campaigns = new CampaignRegistry(fromFiles);
-  for (const c of await stored.load()) campaigns.set(c);
-  for (const c of campaigns.list()) checkSupported(c, config, deps);
+  try {
+    await migrate(clickhouse, config.clickhouse.database);
+    for (const c of await stored.load()) {
+      supported(c);
+      campaigns.set(c);
+    }
+  } catch (err) {
+    redis.disconnect();
+    if (ownsClickHouse) await clickhouse.close();
+    throw err;
+  }
+  const people = new PersonStore(redis, ns);
+  const caps = new FrequencyCaps(redis, ns);
+  const segments = new SegmentStore(redis, ns);
   const decisions = new RedisClickHouseDecisions({
     redis,
     stream: `${ns}:decisions`,
@@ -133,8 +157,15 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     flushIntervalMs: config.decisionFlushMs,
     metrics: metrics.decisions,
   });
-  const keepSeconds = config.keepJobsHours * 3600;
-  const lanes = new DeliveryLanes({ config, redis, decisions, metrics, logger, now });
+  const lanes = new DeliveryLanes({
+    config,
+    redis,
+    decisions,
+    metrics,
+    logger,
+    now,
+    ...(recommendations ? { recommendations } : {}),
+  });
   for (const c of campaigns.list()) lanes.ensure(c);
   const occasionQueue = new Queue<OccasionJob>(`${config.queueName}-occasions`, {
     connection: redis,
@@ -152,7 +183,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
         campaigns,
         people,
         caps,
-        ...(deps.segments ? { segments: deps.segments } : {}),
+        segments: deps.segments ?? segments,
         dailyCap: config.dailyCap,
         defaultTimeZone: config.defaultTimeZone,
         now,
@@ -173,52 +204,60 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     return Object.fromEntries(entries);
   });
 
+  // Read whole before the consumers start: a deleted or suppressed person's input is ignored from the first record.
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
   const topics = topicNames(config.kafka.topicPrefix);
   await ensureTopics(kafka, topicCatalogue(config.kafka.topicPrefix));
-  const consumer = new EventConsumer({
+  const regulationLog = await openRegulationLog({
     kafka,
-    consumerConfig: {
-      groupId: config.kafka.groupId,
-      sessionTimeout: config.kafka.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3000, Math.floor(config.kafka.sessionTimeoutMs / 3)),
-      maxWaitTimeInMs: 50,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
-    },
-    topic: topics.events,
-    fromBeginning: config.kafka.fromBeginning,
-    maxLatenessMs: config.maxLatenessHours * 3_600_000,
+    topicPrefix: config.kafka.topicPrefix,
+    clientId: config.kafka.clientId,
+    maxSubjects: config.regulations?.maxSubjects,
+    logger,
+  });
+
+  const inputs = await startTopicConsumers({
+    config,
+    logger,
+    registry,
+    metrics,
     queue: occasionQueue,
-    jobOptions: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
-      removeOnComplete: { age: keepSeconds },
-      removeOnFail: { age: keepSeconds },
-    },
     campaigns,
     people,
-    logger,
-    metrics,
+    segments,
     now,
+    regulated: (person, receivedAt) => regulationLog.state.blocks(person, receivedAt),
   });
-  await consumer.run();
-  const lag = new ConsumerLagMonitor({
+  const { lag, segmentLag } = inputs;
+  const regulations = new RegulationConsumer({
     kafka,
-    groupId: config.kafka.groupId,
-    topics: [topics.events],
+    topic: topics.regulations,
+    groupId: config.regulations?.groupId ?? `${config.kafka.groupId}-regulations`,
+    log: regulationLog,
     logger,
-    metrics: createConsumerLagMetrics(registry),
-    intervalMs: config.lagIntervalMs ?? 5000,
-    windowMs: config.lagWindowMs ?? 60_000,
+    handle: triggerRegulationPart({
+      redis,
+      queues: () => [occasionQueue, ...lanes.queues.values()],
+      people,
+      segments,
+      caps,
+      campaigns,
+      decisions,
+      clickhouse,
+      database: config.clickhouse.database,
+      logger,
+    }),
   });
-  lag.start();
+  await regulations.run();
 
   const api = buildCampaignApi({
     campaigns,
     stored,
     lanes,
     people,
-    checkSupported: (c) => checkSupported(c, config, deps),
+    segments,
+    checkSupported: supported,
+    ...(config.api.key ? { apiKey: config.api.key } : {}),
     http: metrics.http,
   });
   const apiAddress =
@@ -229,12 +268,25 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
       ? await startOpsServer({
           port: config.metricsPort,
           registry,
-          readiness: () => triggerReadiness({ consumer, redis, clickhouse, decisions, lag }),
+          readiness: () =>
+            triggerReadiness({
+              consumer: inputs.events,
+              segmentConsumer: inputs.segments,
+              redis,
+              clickhouse,
+              decisions,
+              lag,
+              segmentLag,
+              regulations: {
+                lastError: regulations.lastError,
+                health: () => regulationLog.health(),
+              },
+            }),
         })
       : undefined;
   logger.info(
     {
-      topic: topics.events,
+      topics: inputs.topics,
       groupId: config.kafka.groupId,
       campaigns: campaigns.list().map((c) => c.id),
       metricsPort: ops?.port,
@@ -246,8 +298,12 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     [
       ['ops server', () => ops?.close()],
       ['campaign api', () => api.close()],
-      ['events consumer', () => consumer.close()],
+      ['events consumer', () => inputs.events.close()],
+      ['segment-changes consumer', () => inputs.segments.close()],
+      ['regulations', () => regulations.close()],
+      ['regulation log', () => regulationLog.close()],
       ['lag monitor', () => lag.close()],
+      ['segment lag monitor', () => segmentLag.close()],
       ['occasion worker', async () => void (await Promise.all(workers.map((w) => w.close())))],
       ['delivery lanes', () => lanes.close()],
       ['occasion queue', () => occasionQueue.close()],
@@ -262,9 +318,11 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     lag,
     campaigns,
     people,
+    segments,
     occasionQueue,
     deliveryQueues: lanes.queues,
     decisions,
+    regulations,
     api,
     apiUrl: apiAddress,
     metricsPort: ops?.port,

@@ -3,5 +3,5 @@ import { start, triggerConfigFromEnv } from './index.js';
 
 const config = triggerConfigFromEnv(process.env);
 const logger = createLogger({ service: 'trigger', level: config.logLevel });
-const trigger = await start(config, { logger });
-closeOnSignals(trigger, logger);
+// Handlers first: a signal that comes while the service starts still shuts it down gracefully.
+closeOnSignals(start(config, { logger }), logger);

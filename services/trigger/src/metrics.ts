@@ -10,6 +10,13 @@ export interface TriggerMetrics {
    */
   events: Counter<'outcome'>;
   occasions: Counter<'campaign'>;
+  /**
+   * Segment changes read, by outcome: matched (opened an occasion), unmatched, stale (published too
+   * long ago), superseded (a newer change of that person and segment was already applied), invalid.
+   */
+  segmentChanges: Counter<'outcome'>;
+  /** Recommendation lookups for messages, by outcome: ok, unknown_user, failed (the message went without). */
+  recommendations: Counter<'outcome'>;
   /** Decisions moved from the Redis stream to ClickHouse, and failed attempts (retried). */
   decisions: { inserted(rows: number): void; failed(): void };
   /** The campaign API, under the collector's names: pulse_http_requests_total, pulse_http_request_duration_seconds. */
@@ -58,7 +65,7 @@ export function createTriggerMetrics(registry: Registry): TriggerMetrics {
     actions: createActionMetrics(registry),
     events: new Counter({
       name: 'pulse_trigger_events_total',
-      help: 'Stored events read by the trigger service, by outcome (matched, unmatched, stale, invalid)',
+      help: 'Stored events read by the trigger service, by outcome (matched, unmatched, stale, invalid, regulated: a deleted or suppressed person)',
       labelNames: ['outcome'],
       registers: [registry],
     }),
@@ -66,6 +73,18 @@ export function createTriggerMetrics(registry: Registry): TriggerMetrics {
       name: 'pulse_trigger_occasions_total',
       help: 'Occasion jobs added (redelivered ones included: BullMQ keeps one per id)',
       labelNames: ['campaign'],
+      registers: [registry],
+    }),
+    segmentChanges: new Counter({
+      name: 'pulse_trigger_segment_changes_total',
+      help: 'Segment changes read by the trigger service, by outcome (matched, unmatched, stale, superseded, invalid, regulated)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    recommendations: new Counter({
+      name: 'pulse_trigger_recommendations_total',
+      help: 'Recommendation lookups for messages, by outcome (ok, unknown_user, failed: sent without them)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     decisions: {
@@ -80,6 +99,12 @@ export function createTriggerMetrics(registry: Registry): TriggerMetrics {
       },
     },
   };
-  for (const outcome of ['matched', 'unmatched', 'stale', 'invalid']) metrics.events.inc({ outcome }, 0);
+  for (const outcome of ['matched', 'unmatched', 'stale', 'invalid', 'regulated']) {
+    metrics.events.inc({ outcome }, 0);
+  }
+  for (const outcome of ['matched', 'unmatched', 'stale', 'superseded', 'invalid', 'regulated']) {
+    metrics.segmentChanges.inc({ outcome }, 0);
+  }
+  for (const outcome of ['ok', 'unknown_user', 'failed']) metrics.recommendations.inc({ outcome }, 0);
   return metrics;
 }

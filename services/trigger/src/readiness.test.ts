@@ -44,6 +44,31 @@ describe('triggerReadiness', () => {
     });
   });
 
+  it('names the segment-changes consumer and its group when they are not there', async () => {
+    const deps: TriggerReadinessDeps = {
+      ...healthy(),
+      segmentConsumer: { isRunning: false },
+      segmentLag: {
+        health: () => ({
+          keepingUp: false,
+          reasons: ['consumer group s has not committed for 60 s'],
+          lag: {},
+        }),
+      },
+    };
+    expect(await triggerReadiness(deps)).toEqual({
+      ready: false,
+      reasons: [
+        'segment-changes consumer not running (not in its Kafka group)',
+        'consumer group s has not committed for 60 s',
+      ],
+    });
+    expect(await triggerReadiness({ ...healthy(), segmentConsumer: { isRunning: true } })).toEqual({
+      ready: true,
+      reasons: [],
+    });
+  });
+
   it('is not ready when a connected Redis does not answer', async () => {
     const deps = healthy();
     deps.redis = {

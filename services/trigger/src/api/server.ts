@@ -7,14 +7,19 @@ import type { StoredCampaigns } from '../campaigns/stored-campaigns.js';
 import type { DeliveryLanes } from '../execution/delivery-lanes.js';
 import type { PersonStore } from '../execution/person-store.js';
 import type { HttpMetrics } from '../metrics.js';
+import { bearerAuth } from './auth.js';
 
 export interface CampaignApiDeps {
   campaigns: CampaignRegistry;
   stored: StoredCampaigns;
   lanes: DeliveryLanes;
   people: PersonStore;
+  /** Membership kept from segment changes: erased with the person. */
+  segments?: { forget(person: string): Promise<void> };
   /** Throws CampaignUnsupportedError for what this installation cannot run. */
   checkSupported(c: Campaign): void;
+  /** Set: every call needs `Authorization: Bearer <key>` (TRIGGER_API_KEY). */
+  apiKey?: string;
   http?: HttpMetrics;
 }
 
@@ -29,7 +34,8 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 /**
  * The campaign API: list, create or replace, pause and resume, and the
  * failed deliveries of a campaign (inspect and retry). Changes take effect
- * at once: occasions read the registry when they are decided.
+ * at once: occasions read the registry when they are decided. With an API
+ * key every route needs it.
  */
 export function buildCampaignApi(deps: CampaignApiDeps): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -37,6 +43,7 @@ export function buildCampaignApi(deps: CampaignApiDeps): FastifyInstance {
     deps.http?.observe(request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
+  if (deps.apiKey) app.addHook('onRequest', bearerAuth(deps.apiKey));
 
   app.get('/campaigns', async () => ({ campaigns: deps.campaigns.list() }));
 
@@ -100,9 +107,10 @@ export function buildCampaignApi(deps: CampaignApiDeps): FastifyInstance {
     return { retried: results.length - errors.length, errors };
   });
 
-  // A deletion request (GDPR): the person is never contacted again and their remembered traits are erased.
+  // A deletion request (GDPR): the person is never contacted again; remembered traits and segments are erased.
   app.delete<{ Params: { person: string } }>('/people/:person', async (req, reply) => {
     await deps.people.markDeleted(req.params.person);
+    await deps.segments?.forget(req.params.person);
     return reply.code(204).send();
   });
 

@@ -4,6 +4,8 @@ import type { Campaign, ChannelSpec } from './schema.js';
 /** The queue a channel's deliveries go through: one per webhook endpoint, so each has its own rate limit. */
 export function deliveryQueueName(base: string, channel: ChannelSpec): string {
   if (channel.type === 'log') return `${base}-deliver-log`;
+  // One lane for email: the SMTP server is the endpoint, whatever the sender.
+  if (channel.type === 'email') return `${base}-deliver-email`;
   return `${base}-deliver-${createHash('sha256').update(channel.url).digest('hex').slice(0, 12)}`;
 }
 

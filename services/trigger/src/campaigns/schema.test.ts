@@ -48,9 +48,50 @@ describe('parseCampaign', () => {
   });
 
   it('refuses unknown trigger kinds instead of accepting campaigns that never fire', () => {
-    expect(problems({ ...valid, trigger: { kind: 'segment_entry', segment: 'champions' } })[0]?.field).toBe(
+    expect(problems({ ...valid, trigger: { kind: 'segment_joined', segment: 'champions' } })[0]?.field).toBe(
       'trigger.kind',
     );
+  });
+
+  it('takes segment entry and exit triggers on namespaced segment ids', () => {
+    const entry = parseCampaign(
+      { ...valid, trigger: { kind: 'segment_entry', segment: 'rfm:champions' } },
+      't',
+    );
+    expect(entry.trigger).toEqual({ kind: 'segment_entry', segment: 'rfm:champions' });
+    const exit = parseCampaign({ ...valid, trigger: { kind: 'segment_exit', segment: 'cluster:c2' } }, 't');
+    expect(exit.trigger.kind).toBe('segment_exit');
+    expect(problems({ ...valid, trigger: { kind: 'segment_entry', segment: 'has space' } })[0]?.field).toBe(
+      'trigger.segment',
+    );
+    expect(problems({ ...valid, trigger: { kind: 'segment_exit' } })[0]?.field).toBe('trigger.segment');
+  });
+
+  it('needs a subject and a body in every variant of an email campaign, and a valid sender', () => {
+    const email = { ...valid, channel: { type: 'email' } };
+    expect(
+      problems({
+        ...email,
+        variants: [
+          { name: 'a', template: { subject: 'Hi', body: 'Thanks' } },
+          { name: 'b', template: { subject: 'Hi' } },
+        ],
+      }),
+    ).toEqual([
+      { field: 'variants.1.template.body', reason: 'is required for the email channel (a string template)' },
+    ]);
+    expect(
+      problems({
+        ...email,
+        channel: { type: 'email', from: 'Pulse <x@y.z>' },
+        variants: [{ name: 'a', template: { subject: 'Hi', body: 'Thanks' } }],
+      })[0]?.field,
+    ).toBe('channel.from');
+    const ok = parseCampaign(
+      { ...email, variants: [{ name: 'a', template: { subject: 'Hi {{traits.name}}', body: 'Thanks' } }] },
+      't',
+    );
+    expect(ok.channel).toEqual({ type: 'email', rateLimit: { max: 10, perSeconds: 1 } });
   });
 
   it('checks dates and variant names', () => {

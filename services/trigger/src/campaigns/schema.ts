@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMAIL_ADDRESS } from '../channels/email/address.js';
 import { CampaignInvalidError } from './errors.js';
 
 /** A comparison on a field of the event or of the person's traits (dotted path, e.g. properties.revenue). */
@@ -37,7 +38,23 @@ const inactivityTrigger = z.strictObject({
   days: z.number().positive().max(730),
 });
 
-const triggerSchema = z.discriminatedUnion('kind', [eventTrigger, abandonedCartTrigger, inactivityTrigger]);
+/** Namespaced segment ids as the modeling service names them: `rfm:champions`, `cluster:c2`, `rule:<id>`. */
+const segmentId = z.string().regex(/^[\w.:-]{1,200}$/, {
+  message: 'must be a segment id such as rfm:champions (letters, digits, _ . : -)',
+});
+
+/** Fires when the person enters the segment (a segment-changes record with change "entered"). */
+const segmentEntryTrigger = z.strictObject({ kind: z.literal('segment_entry'), segment: segmentId });
+/** Fires when the person leaves the segment (change "exited"). */
+const segmentExitTrigger = z.strictObject({ kind: z.literal('segment_exit'), segment: segmentId });
+
+const triggerSchema = z.discriminatedUnion('kind', [
+  eventTrigger,
+  abandonedCartTrigger,
+  inactivityTrigger,
+  segmentEntryTrigger,
+  segmentExitTrigger,
+]);
 export type CampaignTrigger = z.infer<typeof triggerSchema>;
 
 const webhookChannel = z.strictObject({
@@ -49,7 +66,16 @@ const webhookChannel = z.strictObject({
     .default({ max: 50, perSeconds: 1 }),
 });
 const logChannel = z.strictObject({ type: z.literal('log') });
-const channelSchema = z.discriminatedUnion('type', [webhookChannel, logChannel]);
+/** To the person's `email` trait; each variant's template has a `subject` and a plain-text `body`. */
+const emailChannel = z.strictObject({
+  type: z.literal('email'),
+  /** Sender; TRIGGER_SMTP_FROM when absent. */
+  from: z.string().regex(EMAIL_ADDRESS, { message: 'must be an email address' }).optional(),
+  rateLimit: z
+    .strictObject({ max: z.number().int().min(1), perSeconds: z.number().min(0.001) })
+    .default({ max: 10, perSeconds: 1 }),
+});
+const channelSchema = z.discriminatedUnion('type', [webhookChannel, logChannel, emailChannel]);
 export type ChannelSpec = z.infer<typeof channelSchema>;
 
 /** HH:MM, 24 hours. */
@@ -58,7 +84,10 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be 
 const variantSchema = z.strictObject({
   name: z.string().regex(/^[\w-]{1,40}$/),
   weight: z.number().positive().default(1),
-  /** JSON sent to the channel; strings may hold {{event.properties.x}}, {{traits.x}}, {{person}}. */
+  /**
+   * JSON sent to the channel; strings may hold {{event.properties.x}}, {{traits.x}}, {{person}},
+   * {{recommendations}} (items {item, score}), {{recommendations.0.item}}.
+   */
   template: z.record(z.string(), z.unknown()),
 });
 
@@ -103,6 +132,19 @@ export const campaignSchema = z
         code: 'custom',
         path: ['trigger', 'where'],
         message: 'filters the event; put trait conditions in audience.traits',
+      });
+    }
+    if (c.channel.type === 'email') {
+      c.variants.forEach((v, i) => {
+        for (const field of ['subject', 'body']) {
+          if (typeof v.template[field] !== 'string' || v.template[field] === '') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['variants', i, 'template', field],
+              message: 'is required for the email channel (a string template)',
+            });
+          }
+        }
       });
     }
     for (const [i, w] of [

@@ -2,11 +2,13 @@ import type { JsonObject } from '@pulse/events';
 import type { SegmentMembership } from '../audience/providers.js';
 import type { CampaignRegistry } from '../campaigns/registry.js';
 import { isLive } from '../campaigns/schema.js';
+import { emailOf } from '../channels/email/address.js';
 import { matchesAll } from '../rules/conditions.js';
 import { optOutReason, timeZoneOf } from '../rules/consent.js';
 import { quietHoursDelayMs } from '../rules/quiet-hours.js';
+import { RECOMMENDATIONS } from '../rules/recommendations.js';
 import { inHoldout, pickVariant } from '../rules/stable-hash.js';
-import { fillTemplate } from '../rules/template.js';
+import { fillTemplate, pathRoot, usesRoot } from '../rules/template.js';
 import type { Outcome } from './decisions.js';
 import type { FrequencyCaps } from './frequency-caps.js';
 import type { DeliveryJob, OccasionJob } from './jobs.js';
@@ -16,7 +18,7 @@ export interface DecideDeps {
   campaigns: CampaignRegistry;
   people: PersonStore;
   caps: FrequencyCaps;
-  segments?: SegmentMembership;
+  segments: SegmentMembership;
   /** Per person per UTC day across campaigns; 0 for none. */
   dailyCap: number;
   /** Zone for people whose time zone is unknown. */
@@ -63,10 +65,26 @@ export async function decide(job: OccasionJob, jobId: string, deps: DecideDeps):
     return { outcome: 'not_in_audience', reason: 'traits' };
   }
   for (const segment of campaign.audience.segments) {
-    // start() refuses segment audiences without a membership source, so this is set here.
-    if (!(await deps.segments?.isMember(job.person, segment))) {
+    if (!(await deps.segments.isMember(job.person, segment))) {
       return { outcome: 'not_in_audience', reason: `not in segment ${segment}` };
     }
+  }
+  const t = campaign.trigger;
+  if (t.kind === 'segment_entry' || t.kind === 'segment_exit') {
+    // An entry followed by an exit before the decision (or the reverse) is no longer news.
+    const member = await deps.segments.isMember(job.person, t.segment);
+    if (member !== (t.kind === 'segment_entry')) {
+      return {
+        outcome: 'not_in_audience',
+        reason: `${member ? 'back in' : 'left'} segment ${t.segment} before the action`,
+      };
+    }
+  }
+  let email: DeliveryJob['email'];
+  if (campaign.channel.type === 'email') {
+    const to = emailOf(traits);
+    if (!to) return { outcome: 'not_in_audience', reason: 'no email address in traits.email' };
+    email = { to, ...(campaign.channel.from ? { from: campaign.channel.from } : {}) };
   }
 
   const cap = await deps.caps.claim({
@@ -99,7 +117,12 @@ export async function decide(job: OccasionJob, jobId: string, deps: DecideDeps):
     person: job.person,
     occasion: job.occasion,
     event: { message_id: job.event.message_id, event: job.event.event, timestamp: job.event.timestamp },
-    message: fillTemplate(variant.template, scope) as JsonObject,
+    // Recommendations are fetched when the message is delivered, so a delayed one gets fresh items.
+    message: fillTemplate(
+      variant.template,
+      scope,
+      (path) => pathRoot(path) === RECOMMENDATIONS,
+    ) as JsonObject,
   };
   const delayMs = quietHoursDelayMs(
     now,
@@ -120,6 +143,8 @@ export async function decide(job: OccasionJob, jobId: string, deps: DecideDeps):
       eventMessageId: job.event.message_id,
       eventReceivedAt: job.event.received_at,
       eventTime: job.event.timestamp,
+      ...(email ? { email } : {}),
+      ...(usesRoot(variant.template, RECOMMENDATIONS) ? { recommendations: true } : {}),
     },
   };
 }

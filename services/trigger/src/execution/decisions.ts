@@ -33,6 +33,8 @@ export interface DecisionSink {
   record(decision: Decision): Promise<void>;
   /** Moves what is waiting into ClickHouse; resolves when done (or the attempt failed and was logged). */
   flush(): Promise<void>;
+  /** Drops the person's decisions not yet moved to ClickHouse (a deletion request); returns how many. */
+  forget(person: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,20 @@ export class RedisClickHouseDecisions implements DecisionSink {
       this.failure = errorMessage(err);
       this.opts.metrics?.failed();
       this.opts.logger.warn({ err: this.failure }, 'moving decisions to ClickHouse failed, will retry');
+    }
+  }
+
+  async forget(person: string): Promise<number> {
+    let dropped = 0;
+    let start = '-';
+    for (;;) {
+      const entries = await this.opts.redis.xrange(this.opts.stream, start, '+', 'COUNT', 1000);
+      const ids = entries
+        .filter(([, fields]) => (JSON.parse(fields[1] ?? '{}') as Partial<Decision>).person === person)
+        .map(([id]) => id);
+      if (ids.length > 0) dropped += await this.opts.redis.xdel(this.opts.stream, ...ids);
+      if (entries.length < 1000) return dropped;
+      start = `(${entries[entries.length - 1]![0]}`;
     }
   }
 

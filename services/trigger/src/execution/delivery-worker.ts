@@ -16,6 +16,8 @@ export interface DeliveryWorkerOptions {
   lockDurationMs: number;
   /** BullMQ's limiter: at most `max` jobs per `durationMs` on this queue (one endpoint). */
   limiter?: { max: number; durationMs: number };
+  /** Completes the job just before sending (recommendations filled in now). */
+  prepare?: (job: DeliveryJob) => Promise<DeliveryJob>;
   decisions: DecisionSink;
   metrics: TriggerMetrics;
   logger: Logger;
@@ -55,7 +57,8 @@ export function startDeliveryWorker(opts: DeliveryWorkerOptions): Worker<Deliver
   };
   const process = async (job: Job<DeliveryJob>) => {
     try {
-      await opts.channel.deliver(job.data, job.id ?? '');
+      const ready = opts.prepare ? await opts.prepare(job.data) : job.data;
+      await opts.channel.deliver(ready, job.id ?? '');
     } catch (err) {
       const permanent = err instanceof DeliveryError && !err.retriable;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { globEscape, scanKeys } from '../privacy/redis-scan.js';
 
 // Both caps are sorted sets of occasion ids scored by time. Claiming is one
 // script so two workers cannot both take the last slot, and an occasion that
@@ -34,6 +35,24 @@ export class FrequencyCaps {
     private readonly redis: Redis,
     private readonly ns: string,
   ) {}
+
+  /** Erases the person's cap slots (a deletion request); returns the keys deleted. */
+  async forget(person: string): Promise<number> {
+    const escaped = globEscape(person);
+    const campaign = /^[a-z0-9][a-z0-9_-]*$/;
+    const day = /^\d{4}-\d{2}-\d{2}$/;
+    const mine = (prefix: string, part: RegExp) => (key: string) =>
+      part.test(key.slice(prefix.length, key.length - person.length - 1));
+    const keys = [
+      ...(await scanKeys(this.redis, `${this.ns}:cap:*:${escaped}`)).filter(
+        mine(`${this.ns}:cap:`, campaign),
+      ),
+      ...(await scanKeys(this.redis, `${this.ns}:cap-day:*:${escaped}`)).filter(
+        mine(`${this.ns}:cap-day:`, day),
+      ),
+    ];
+    return keys.length === 0 ? 0 : this.redis.del(...keys);
+  }
 
   async claim(r: CapRequest): Promise<CapResult> {
     const day = new Date(r.now).toISOString().slice(0, 10);

@@ -45,6 +45,10 @@ export interface DeliveryJob {
   /** The event's arrival at the collector, for the event-to-action latency. */
   eventReceivedAt: string;
   eventTime: string;
+  /** Email: the recipient (the person's `email` trait when decided) and the campaign's sender, if it names one. */
+  email?: { to: string; from?: string };
+  /** The message still holds {{recommendations}} placeholders, filled when it is delivered. */
+  recommendations?: boolean;
 }
 
 /** BullMQ ids may not contain ':'; each part is URI-encoded so the id stays unique and readable. */

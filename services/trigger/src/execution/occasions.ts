@@ -2,7 +2,8 @@ import type { StoredEvent } from '@pulse/events';
 import { type Campaign, isLive } from '../campaigns/schema.js';
 import { matchesAll } from '../rules/conditions.js';
 import { type OccasionJob, occasionJobId, type TriggerEvent } from './jobs.js';
-import { ORDER_EVENT, type PersonStore } from './person-store.js';
+import type { Pending, PersonBatch } from './person-batch.js';
+import { ORDER_EVENT } from './person-store.js';
 
 export const CART_EVENT = 'Product Added';
 
@@ -45,36 +46,67 @@ function triggerEvent(e: StoredEvent): TriggerEvent {
   };
 }
 
+/** What the person's history says about one event, read in its batch's pipeline. */
+export interface EventFacts {
+  /** The event's rank among the person's events of its name (counted events only). */
+  rank?: Pending<number>;
+  /** Orders up to the event's time (a cart add, when an abandoned-cart campaign exists). */
+  ordersBefore?: Pending<number>;
+}
+
+/** Whether any campaign is an abandoned-cart one (cart adds then need the person's order count). */
+export function watchesCarts(campaigns: readonly Campaign[]): boolean {
+  return campaigns.some((c) => c.trigger.kind === 'abandoned_cart');
+}
+
 /**
- * Updates what is remembered about the person from one event and returns
- * the occasions it opens. Occasion ids depend only on the data (message ids,
- * event times), never on when or how often the event is read, so a
- * redelivered record yields the same job ids.
+ * Queues in `batch` what the event changes in the person's state (traits,
+ * counted events) and the reads its occasions need; undefined when the
+ * event can open none (no person, not a track call). Everything written is
+ * idempotent under redelivery (traits overwrite, counts are keyed by
+ * messageId).
  */
-export async function occasionsOf(
+export function rememberEvent(
   e: StoredEvent,
-  campaigns: readonly Campaign[],
   counted: ReadonlySet<string>,
-  people: PersonStore,
-  now: number,
-  limits: OccasionLimits,
-): Promise<Found> {
-  const none: Found = { occasions: [], stale: 0 };
+  carts: boolean,
+  batch: PersonBatch,
+): EventFacts | undefined {
   const person = e.user_key;
-  if (!person) return none;
+  if (!person) return undefined;
   if (e.type === 'identify') {
-    await people.mergeTraits(person, e.traits);
-    return none;
+    batch.mergeTraits(person, e.traits);
+    return undefined;
   }
-  if (e.type !== 'track') return none;
+  if (e.type !== 'track') return undefined;
   const contextTraits = e.context['traits'];
   if (contextTraits && typeof contextTraits === 'object' && !Array.isArray(contextTraits)) {
-    await people.mergeTraits(person, contextTraits);
+    batch.mergeTraits(person, contextTraits);
   }
+  const at = Date.parse(e.timestamp);
+  return {
+    ...(counted.has(e.event) ? { rank: batch.countEvent(e.event, person, e.message_id, at) } : {}),
+    ...(carts && e.event === CART_EVENT ? { ordersBefore: batch.countUpTo(ORDER_EVENT, person, at) } : {}),
+  };
+}
+
+/**
+ * The occasions an event opens, once its batch has run. Occasion ids depend
+ * only on the data (message ids, event times, ranks), never on when or how
+ * often the event is read, so a redelivered record yields the same job ids.
+ */
+export function occasionsFrom(
+  e: StoredEvent,
+  facts: EventFacts,
+  campaigns: readonly Campaign[],
+  now: number,
+  limits: OccasionLimits,
+): Found {
+  const person = e.user_key;
   const at = Date.parse(e.timestamp);
   // Waits run from the collector's receive time, so a replay of the topic keeps them.
   const sinceReceived = Math.max(0, now - Date.parse(e.received_at));
-  const rank = counted.has(e.event) ? await people.countEvent(e.event, person, e.message_id, at) : 0;
+  const rank = facts.rank?.value ?? 0;
 
   const out: NewOccasion[] = [];
   let stale = 0;
@@ -93,7 +125,7 @@ export async function occasionsOf(
       add(make(c, person, occasion, e, 0), 0);
     } else if (t.kind === 'abandoned_cart' && e.event === CART_EVENT) {
       // One occasion per cart between two orders: later adds to the same cart find the job already there.
-      const ordersBefore = await people.countUpTo(ORDER_EVENT, person, at);
+      const ordersBefore = facts.ordersBefore?.value ?? 0;
       const waitMs = t.waitSeconds * 1000;
       const occasion = make(
         c,

@@ -1,10 +1,14 @@
 import type { Condition } from '../campaigns/schema.js';
 
-/** The value at a dotted path of an object, undefined when a step is missing. */
+/** The value at a dotted path of an object (a number steps into an array: items.0.id), undefined when a step is missing. */
 export function valueAt(root: Record<string, unknown>, path: string): unknown {
   let node: unknown = root;
   for (const step of path.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    if (Array.isArray(node)) {
+      node = /^\d+$/.test(step) ? node[Number(step)] : undefined;
+      continue;
+    }
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, step)) return undefined;
     node = (node as Record<string, unknown>)[step];
   }
   return node;

@@ -1,9 +1,14 @@
+import { consentDenies } from '@pulse/events';
+
+/** The consent category campaigns need (Segment Consent Management; compared case-insensitively). */
+export const MARKETING_CONSENT = 'marketing';
+
 /** Traits that mean "no marketing" (Segment-style profile traits). */
 const OPT_OUT_TRAITS = ['unsubscribed', 'opted_out', 'optedOut', 'marketing_opt_out', 'do_not_contact'];
 
 /**
- * Why a person may not be contacted, from their traits and the event's
- * context (Segment consent: context.consent.categoryPreferences.marketing).
+ * Why a person may not be contacted, from their traits and the event's context (Segment consent:
+ * `context.consent.categoryPreferences`, the category "marketing" in any case, e.g. `Marketing: false`).
  */
 export function optOutReason(
   traits: Record<string, unknown>,
@@ -12,13 +17,7 @@ export function optOutReason(
   for (const name of OPT_OUT_TRAITS) {
     if (traits[name] === true || traits[name] === 'true') return `trait ${name}`;
   }
-  const consent = context['consent'];
-  if (consent && typeof consent === 'object') {
-    const prefs = (consent as Record<string, unknown>)['categoryPreferences'];
-    if (prefs && typeof prefs === 'object' && (prefs as Record<string, unknown>)['marketing'] === false) {
-      return 'consent marketing=false';
-    }
-  }
+  if (consentDenies(context, MARKETING_CONSENT)) return `consent ${MARKETING_CONSENT}=false`;
   return undefined;
 }
 

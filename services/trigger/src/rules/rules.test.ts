@@ -3,7 +3,7 @@ import { matchesAll } from './conditions.js';
 import { optOutReason, timeZoneOf } from './consent.js';
 import { quietHoursDelayMs } from './quiet-hours.js';
 import { inHoldout, pickVariant, stableUnit } from './stable-hash.js';
-import { fillTemplate } from './template.js';
+import { fillTemplate, pathRoot, usesRoot } from './template.js';
 
 describe('matchesAll', () => {
   const event = { properties: { revenue: 120, currency: 'EUR', total: '99.5' } };
@@ -71,6 +71,29 @@ describe('fillTemplate', () => {
       ),
     ).toEqual({ text: 'Hi Ada, 120 EUR', items: [{ id: 1 }], none: '' });
   });
+  it('steps into arrays by index, and never into inherited properties', () => {
+    const scope = { recommendations: [{ item: 'sku-1', score: 0.9 }], traits: { name: 'Ada' } };
+    expect(
+      fillTemplate({ first: '{{recommendations.0.item}}', none: '{{recommendations.5.item}}' }, scope),
+    ).toEqual({ first: 'sku-1', none: '' });
+    expect(fillTemplate('{{traits.constructor}}|{{traits.name.length}}', scope)).toBe('|');
+  });
+  it('leaves the placeholders it is told to, for a second pass that fills only those', () => {
+    const leave = (path: string) => pathRoot(path) === 'recommendations';
+    const first = fillTemplate(
+      { text: 'Hi {{traits.name}}, try {{ recommendations.0.item }}', items: '{{recommendations}}' },
+      { traits: { name: 'Ada' } },
+      leave,
+    );
+    expect(first).toEqual({ text: 'Hi Ada, try {{ recommendations.0.item }}', items: '{{recommendations}}' });
+    const items = [{ item: 'sku-1', score: 2 }];
+    expect(fillTemplate(first, { recommendations: items }, (p) => !leave(p))).toEqual({
+      text: 'Hi Ada, try sku-1',
+      items,
+    });
+    expect(usesRoot(first, 'recommendations')).toBe(true);
+    expect(usesRoot({ a: ['{{traits.recommendations}}'] }, 'recommendations')).toBe(false);
+  });
 });
 
 describe('consent', () => {
@@ -82,6 +105,11 @@ describe('consent', () => {
     expect(
       optOutReason({ unsubscribed: false }, { consent: { categoryPreferences: { marketing: true } } }),
     ).toBe(undefined);
+    // Segment's categories are named by the customer, usually capitalised.
+    expect(
+      optOutReason({}, { consent: { categoryPreferences: { Marketing: false, Analytics: true } } }),
+    ).toBe('consent marketing=false');
+    expect(optOutReason({}, { consent: { categoryPreferences: { Analytics: false } } })).toBe(undefined);
     expect(timeZoneOf({}, { timezone: 'Europe/Paris' })).toBe('Europe/Paris');
   });
 });
