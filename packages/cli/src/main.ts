@@ -4,6 +4,7 @@ import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvalRecs } from './commands/eval-recs.js';
 import { registerEvalSegments } from './commands/eval-segments.js';
+import { registerKeys } from './commands/keys.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
 import { registerStart } from './commands/start.js';
@@ -22,6 +23,7 @@ registerReport(program);
 registerEvalRecs(program);
 registerEvalSegments(program);
 registerStatus(program);
+registerKeys(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (bad configuration, missing data, unreachable Kafka) get their message, not a stack.

@@ -8,14 +8,16 @@ import {
 } from '@pulse/collector';
 import { createLogger, type Env, type Logger, onceClose } from '@pulse/common';
 import { type Ingest, type IngestConfig, ingestConfigFromEnv, start as startIngest } from '@pulse/ingest';
+import { type ModelingService, modelingConfigFromEnv, start as startModeling } from '@pulse/modeling';
 import { start as startTrigger, type Trigger, triggerConfigFromEnv } from '@pulse/trigger';
 
-export const SERVICES = ['collector', 'ingest', 'trigger'] as const;
+export const SERVICES = ['collector', 'ingest', 'modeling', 'trigger'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface Pipeline {
   collector?: Collector;
   ingest?: Ingest;
+  modeling?: ModelingService;
   trigger?: Trigger;
   clickhouse?: ClickHouseClient;
   config: { collector: CollectorConfig; ingest: IngestConfig };
@@ -33,18 +35,27 @@ export interface PipelineOptions {
  * Runs the chosen services in this process. They share one ClickHouse
  * client, which the embedded engine requires (one process owns one data
  * directory), and stop in pipeline order: the collector stops taking events
- * before ingest drains them and the trigger finishes its jobs.
+ * before ingest drains them, the modeling worker checkpoints and publishes its
+ * last segment changes, and the trigger finishes its jobs.
  */
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
   const config = { collector: collectorConfigFromEnv(options.env), ingest: ingestConfigFromEnv(options.env) };
   const logger = options.logger ?? createLogger({ service: 'pulse', level: config.ingest.logLevel });
   const wants = (s: ServiceName) => options.services.includes(s);
-  // Ingest's settings name the store; the trigger writes its decisions next to the events.
+  // Ingest's settings name the store; modeling and trigger write next to the events.
   const clickhouse =
-    wants('ingest') || wants('trigger') ? createClickHouse(config.ingest.clickhouse) : undefined;
+    wants('ingest') || wants('modeling') || wants('trigger')
+      ? createClickHouse(config.ingest.clickhouse)
+      : undefined;
   const ingest = wants('ingest')
     ? await startIngest(config.ingest, {
         logger: logger.child({ service: 'ingest' }),
+        ...(clickhouse ? { clickhouse } : {}),
+      })
+    : undefined;
+  const modeling = wants('modeling')
+    ? await startModeling(modelingConfigFromEnv(options.env), {
+        logger: logger.child({ service: 'modeling' }),
         ...(clickhouse ? { clickhouse } : {}),
       })
     : undefined;
@@ -64,6 +75,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     [
       ['collector', () => collector?.close()],
       ['ingest', () => ingest?.close()],
+      ['modeling', () => modeling?.close()],
       ['trigger', () => trigger?.close()],
       ['clickhouse', () => clickhouse?.close()],
     ],
@@ -72,6 +84,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   return {
     ...(collector ? { collector } : {}),
     ...(ingest ? { ingest } : {}),
+    ...(modeling ? { modeling } : {}),
     ...(trigger ? { trigger } : {}),
     ...(clickhouse ? { clickhouse } : {}),
     config,

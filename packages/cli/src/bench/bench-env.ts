@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createLogger } from '@pulse/common';
-import { createKafka, deletePrefixTopics } from '@pulse/kafka';
+import { consumerLag, createKafka, deletePrefixTopics } from '@pulse/kafka';
 import type { Kafka } from 'kafkajs';
 
 /** A run of its own: fresh topics, group and embedded data directory, removed afterwards. */
@@ -13,7 +13,8 @@ export interface BenchRun {
   groupId: string;
   database: string;
   chdbPath: string;
-  cleanup(): Promise<void>;
+  /** Deletes the run's topics, its ingest group and `groups`, and its embedded data directory. */
+  cleanup(groups?: string[]): Promise<void>;
 }
 
 export function benchRun(name: string, base: Record<string, string | undefined>): BenchRun {
@@ -43,12 +44,24 @@ export function benchRun(name: string, base: Record<string, string | undefined>)
       COLLECTOR_PORT: '0',
       INGEST_METRICS_PORT: '0',
       PULSE_WRITE_KEYS: 'bench-key:bench',
+      // The load comes from one source on purpose: the per-source limit would cap the figure, not the pipeline.
+      COLLECTOR_RATE_LIMIT_PER_SOURCE: '0',
       INGEST_LOG_LEVEL: 'error',
       COLLECTOR_LOG_LEVEL: 'error',
     },
-    async cleanup() {
+    async cleanup(groups = []) {
+      const admin = kafka.admin();
+      await admin.connect();
+      // A group that never committed does not exist: nothing to delete.
+      await admin.deleteGroups([groupId, ...groups]).catch(() => undefined);
+      await admin.disconnect();
       await deletePrefixTopics(kafka, prefix);
       if (!base['CHDB_PATH']) rmSync(chdbPath, { recursive: true, force: true });
     },
   };
+}
+
+/** Records of `topic` the group has not committed yet, over all partitions: how far behind it is. */
+export async function recordsBehind(kafka: Kafka, group: string, topic: string): Promise<number> {
+  return (await consumerLag(kafka, group, topic)).reduce((n, p) => n + p.lag, 0);
 }

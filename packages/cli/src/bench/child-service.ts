@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
+/** A path from the repository root. */
+export function repoPath(path: string): string {
+  return join(REPO, path);
+}
+
 /** Runs a TypeScript entry point (path from the repository root) in its own Node process. */
 export function spawnNode(
   entry: string,
@@ -16,6 +21,36 @@ export function spawnNode(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+}
+
+/** Each service's entry point and the variable naming the port of its /metrics, /healthz and /readyz. */
+const SERVICES = {
+  collector: { entry: 'services/collector/src/main.ts', portVariable: 'COLLECTOR_PORT' },
+  ingest: { entry: 'services/ingest/src/main.ts', portVariable: 'INGEST_METRICS_PORT' },
+  modeling: { entry: 'services/modeling/src/main.ts', portVariable: 'MODELING_METRICS_PORT' },
+  trigger: { entry: 'services/trigger/src/main.ts', portVariable: 'TRIGGER_METRICS_PORT' },
+} as const;
+
+export interface BenchService {
+  name: keyof typeof SERVICES;
+  child: ChildProcess;
+  /** Where its ops endpoints answer (the collector's API too). */
+  url: string;
+}
+
+/**
+ * Starts a service in its own process on a free port. Its output goes to
+ * this process's stderr: a pipe nobody reads would stop it once full.
+ */
+export async function spawnService(
+  name: keyof typeof SERVICES,
+  env: Record<string, string | undefined>,
+): Promise<BenchService> {
+  const port = await freePort();
+  const { entry, portVariable } = SERVICES[name];
+  const child = spawnNode(entry, [], { ...env, [portVariable]: String(port) });
+  child.stdout?.pipe(process.stderr, { end: false });
+  return { name, child, url: `http://127.0.0.1:${port}` };
 }
 
 /** A port nobody listens on right now. */

@@ -1,9 +1,20 @@
+import { benchRecsApiLatency } from './recs-api-latency.js';
 import { recsBenchEvents } from './recs-events.js';
 import { benchBytesPerPair } from './recs-memory.js';
 import { benchSimilarityRatio } from './recs-similarity.js';
 
-/** The recommendation figures of `pulse bench` (pure computation: no Kafka, no ClickHouse). */
+/**
+ * The recommendation figures of `pulse bench`: pure computation (no Kafka, no ClickHouse), and the
+ * API's latency under load from a second process.
+ */
 export async function benchRecs(env: Record<string, string | undefined>): Promise<Record<string, number>> {
-  const events = await recsBenchEvents(env['PULSE_DATA_DIR'] || undefined);
+  const dataDir = env['PULSE_DATA_DIR'] || undefined;
+  const computation = await benchComputation(dataDir);
+  // After the computation figures, whose events and models are garbage by then.
+  return { ...computation, ...(await benchRecsApiLatency(dataDir)) };
+}
+
+async function benchComputation(dataDir: string | undefined): Promise<Record<string, number>> {
+  const events = await recsBenchEvents(dataDir);
   return { ...benchBytesPerPair(events), ...benchSimilarityRatio(events) };
 }

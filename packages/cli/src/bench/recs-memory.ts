@@ -28,7 +28,7 @@ function used(): number {
 }
 
 /** global.gc without starting node with --expose-gc. */
-function exposeGc(): () => void {
+export function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }

@@ -2,11 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consumerLag, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import { ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import { deleteRedisPrefix, startWebhookReceiver } from '@pulse/trigger';
 import { Queue } from 'bullmq';
-import { benchRun } from './bench-env.js';
-import { freePort, lastLine, spawnNode, stop, waitUntilOk } from './child-service.js';
+import { benchRun, recordsBehind } from './bench-env.js';
+import { lastLine, spawnNode, spawnService, stop, waitUntilOk } from './child-service.js';
 import {
   bareAddBulkRate,
   enqueueEvents,
@@ -75,35 +75,18 @@ export async function benchTrigger(
 
     // Polling starts before the trigger does, so its first job is seen.
     const enqueue = triggerEnqueueRate(occasions, o.enqueueJobs, 120_000);
-    const triggerPort = await freePort();
-    children.push(
-      spawnNode(
-        'services/trigger/src/main.ts',
-        [],
-        triggerEnv({
-          runEnv: run.env,
-          prefix: run.prefix,
-          queuePrefix,
-          campaignsDir,
-          chdbPath: triggerChdb,
-          metricsPort: triggerPort,
-        }),
-      ),
+    const triggerService = await spawnService(
+      'trigger',
+      triggerEnv({ runEnv: run.env, prefix: run.prefix, queuePrefix, campaignsDir, chdbPath: triggerChdb }),
     );
+    children.push(triggerService.child);
     const trigger = await enqueue;
     // Collector and ingest start after the enqueue part, so it measures the trigger alone against the bare loop.
-    const collectorPort = await freePort();
-    children.push(
-      spawnNode('services/collector/src/main.ts', [], { ...run.env, COLLECTOR_PORT: String(collectorPort) }),
-    );
-    const ingestPort = await freePort();
-    children.push(
-      spawnNode('services/ingest/src/main.ts', [], { ...run.env, INGEST_METRICS_PORT: String(ingestPort) }),
-    );
-    const collectorUrl = `http://127.0.0.1:${collectorPort}`;
-    await waitUntilOk(`http://127.0.0.1:${triggerPort}/readyz`, 60_000);
-    await waitUntilOk(`${collectorUrl}/readyz`, 60_000);
-    await waitUntilOk(`http://127.0.0.1:${ingestPort}/readyz`, 60_000);
+    const collector = await spawnService('collector', run.env);
+    const ingest = await spawnService('ingest', run.env);
+    children.push(collector.child, ingest.child);
+    const collectorUrl = collector.url;
+    for (const s of [triggerService, collector, ingest]) await waitUntilOk(`${s.url}/readyz`, 60_000);
     await drained(occasions, 120_000);
 
     const loadSeconds = WARM_UP_S + o.seconds + 2;
@@ -124,8 +107,7 @@ export async function benchTrigger(
     });
     const gen = JSON.parse(await generated) as { accepted: number; seconds: number };
     // Records each group still had to read when the load stopped: which consumer fell behind.
-    const lagOf = async (group: string) =>
-      (await consumerLag(run.kafka, group, topicNames(run.prefix).events)).reduce((n, p) => n + p.lag, 0);
+    const lagOf = (group: string) => recordsBehind(run.kafka, group, topicNames(run.prefix).events);
     const endLag = { trigger: await lagOf(`${run.prefix}-trigger`), ingest: await lagOf(run.groupId) };
     const { latencies, missing } = await markedLatencies(receiver, acknowledged, 30_000);
     if (missing > 0 || receiver.rejected > 0 || latencies.length === 0) {
@@ -151,11 +133,7 @@ export async function benchTrigger(
     await receiver.close();
     await deleteRedisPrefix(redisUrl, queuePrefix);
     await deleteRedisPrefix(redisUrl, `${queuePrefix}-bare`);
-    const admin = run.kafka.admin();
-    await admin.connect();
-    await admin.deleteGroups([`${run.prefix}-trigger`, run.groupId]).catch(() => undefined);
-    await admin.disconnect();
-    await run.cleanup();
+    await run.cleanup([`${run.prefix}-trigger`, `${run.prefix}-trigger-segments`]);
     rmSync(triggerChdb, { recursive: true, force: true });
     rmSync(campaignsDir, { recursive: true, force: true });
   }

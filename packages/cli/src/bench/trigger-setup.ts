@@ -39,25 +39,28 @@ export function writeBenchCampaigns(receiverUrl: string): string {
   return dir;
 }
 
-/** The trigger service's environment for a bench run: its own group, BullMQ prefix and chdb directory. */
+/**
+ * The trigger service's environment for a bench run: its own group, BullMQ prefix and chdb directory
+ * (spawnService gives it a metrics port).
+ */
 export function triggerEnv(o: {
   runEnv: Record<string, string | undefined>;
   prefix: string;
   queuePrefix: string;
   campaignsDir: string;
   chdbPath: string;
-  metricsPort: number;
 }): Record<string, string | undefined> {
   return {
     ...o.runEnv,
     TRIGGER_LOG_LEVEL: 'error',
-    TRIGGER_METRICS_PORT: String(o.metricsPort),
     TRIGGER_API_PORT: '0',
     TRIGGER_GROUP_ID: `${o.prefix}-trigger`,
     TRIGGER_FROM_BEGINNING: 'true',
     TRIGGER_QUEUE_PREFIX: o.queuePrefix,
     TRIGGER_CAMPAIGNS_DIR: o.campaignsDir,
     TRIGGER_WEBHOOK_SECRET: BENCH_SECRET,
+    // The bench's receiver listens on this machine.
+    TRIGGER_ALLOW_PRIVATE_WEBHOOKS: 'true',
     TRIGGER_DAILY_CAP: '0',
     TRIGGER_CHDB_PATH: o.chdbPath,
   };

@@ -1,14 +1,17 @@
 import { PulseError } from '@pulse/common';
 import type { Command } from 'commander';
-import { writeBenchFigures } from '../bench/bench-file.js';
+import { type BenchFigures, readBenchFigures, writeBenchFigures } from '../bench/bench-file.js';
 import { benchE2E } from '../bench/e2e-throughput.js';
 import { benchIngestRatio } from '../bench/ingest-ratio.js';
+import { benchSeconds, pipelineCapacity } from '../bench/load-settings.js';
+import { benchOverload } from '../bench/overload.js';
 import { benchRecs } from '../bench/recs-figures.js';
 import { benchSegments } from '../bench/segments-figures.js';
+import { benchSoak, SOAK_WARM_UP_S } from '../bench/soak.js';
 import { benchTrigger } from '../bench/trigger-bench.js';
 
-/** Parts `--only` can pick; without it every part runs. */
-const BENCH_PARTS = ['ingest', 'e2e', 'segments', 'trigger', 'recs'] as const;
+/** Parts `--only` can pick; without it every part runs (the soak alone: PULSE_BENCH_SOAK_SECONDS, 600 s). */
+const BENCH_PARTS = ['ingest', 'e2e', 'segments', 'trigger', 'recs', 'soak', 'overload'] as const;
 
 function onlyParts(list: string | undefined): (part: (typeof BENCH_PARTS)[number]) => boolean {
   if (list === undefined) return () => true;
@@ -43,19 +46,34 @@ export function registerBench(program: Command): void {
         only?: string;
       }) => {
         const want = onlyParts(o.only);
-        const figures = {
-          ...(want('ingest') ? await benchIngestRatio(process.env, Number(o.ingestEvents)) : {}),
-          ...(want('e2e')
-            ? await benchE2E(process.env, {
-                events: Number(o.events),
-                batchSize: Number(o.batch),
-                concurrency: Number(o.concurrency),
-              })
-            : {}),
-          ...(want('segments') ? await benchSegments(process.env) : {}),
-          ...(want('trigger') ? await benchTrigger(process.env) : {}),
-          ...(want('recs') ? await benchRecs(process.env) : {}),
-        };
+        // Read before anything runs: a bad value should not cost the parts before it.
+        const soakSeconds = benchSeconds(process.env, 'PULSE_BENCH_SOAK_SECONDS', 600, SOAK_WARM_UP_S + 15);
+        const overloadSeconds = benchSeconds(process.env, 'PULSE_BENCH_OVERLOAD_SECONDS', 60, 1);
+        const figures: BenchFigures = {};
+        if (want('ingest')) {
+          Object.assign(figures, await benchIngestRatio(process.env, Number(o.ingestEvents)));
+        }
+        if (want('e2e')) {
+          Object.assign(
+            figures,
+            await benchE2E(process.env, {
+              events: Number(o.events),
+              batchSize: Number(o.batch),
+              concurrency: Number(o.concurrency),
+            }),
+          );
+        }
+        if (want('segments')) Object.assign(figures, await benchSegments(process.env));
+        if (want('trigger')) Object.assign(figures, await benchTrigger(process.env));
+        if (want('recs')) Object.assign(figures, await benchRecs(process.env));
+        // Soak and overload are paced against the pipeline's capacity: this run's e2e figure, else the last one.
+        const capacity = pipelineCapacity(figures, readBenchFigures(o.out));
+        if (want('soak')) {
+          Object.assign(figures, await benchSoak(process.env, { capacity, seconds: soakSeconds }));
+        }
+        if (want('overload')) {
+          Object.assign(figures, await benchOverload(process.env, { capacity, seconds: overloadSeconds }));
+        }
         const all = writeBenchFigures(o.out, figures);
         process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
       },

@@ -16,8 +16,10 @@ export function registerStart(program: Command): void {
         service: 'pulse',
         level: (process.env['LOG_LEVEL'] as 'info') ?? 'info',
       });
-      const pipeline = await startPipeline({ env: process.env, services: services as ServiceName[], logger });
+      const starting = startPipeline({ env: process.env, services: services as ServiceName[], logger });
+      // Handlers first: a signal that comes while the services start still shuts them down gracefully.
+      closeOnSignals(starting, logger);
+      const pipeline = await starting;
       logger.info({ services, collector: pipeline.collector?.url }, 'pulse running');
-      closeOnSignals(pipeline, logger);
     });
 }

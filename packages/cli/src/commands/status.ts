@@ -7,6 +7,7 @@ interface StatusOptions {
   collector?: string;
   ingest?: string;
   trigger?: string;
+  modeling?: string;
   service?: string[];
   seconds: string;
   watch?: boolean;
@@ -21,6 +22,7 @@ export function registerStatus(program: Command): void {
     )
     .option('--collector <url>', 'collector base URL (PULSE_COLLECTOR_URL; default http://127.0.0.1:8080)')
     .option('--ingest <url>', 'ingest metrics URL (PULSE_INGEST_URL; default http://127.0.0.1:9102)')
+    .option('--modeling <url>', 'modeling metrics URL (PULSE_MODELING_URL; default http://127.0.0.1:9103)')
     .option('--trigger <url>', 'trigger metrics URL (PULSE_TRIGGER_URL; default http://127.0.0.1:9104)')
     .option(
       '--service <name=url...>',

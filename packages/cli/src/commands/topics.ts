@@ -14,7 +14,7 @@ export function registerTopics(program: Command): void {
         createLogger({ service: 'cli', level: 'warn' }),
       );
       const specs = topicCatalogue(prefix);
-      const { created } = await ensureTopics(kafka, specs);
+      const { created } = await ensureTopics(kafka, specs, { grow: true });
       for (const s of specs) {
         process.stdout.write(
           `${s.name.padEnd(28)} ${String(s.partitions).padStart(2)} partitions  ${created.includes(s.name) ? 'created' : 'exists '}  ${s.carries}\n`,

@@ -4,14 +4,18 @@ import { queryRows } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
 import { mapOnlineRetail, readOnlineRetail, type SegmentCall } from '@pulse/datasets';
 import { createKafka, topicNames, waitForConsumer } from '@pulse/kafka';
-import { deleteRedisPrefix } from '@pulse/trigger';
+import { deleteRedisPrefix, startWebhookReceiver } from '@pulse/trigger';
 import type { Kafka } from 'kafkajs';
 import { startPipeline } from '../pipeline.js';
 import { Progress } from '../progress.js';
 import { RejectionTally } from '../rejections.js';
 import { replayCalls } from '../replay/replay-calls.js';
+import { campaignEnv, DEMO_WEBHOOK_SECRET, demoCampaigns, writeCampaignDir } from './demo-campaigns.js';
+import { modelingSummary } from './modeling-summary.js';
+import { loadOttoCalls } from './otto-replay.js';
 import { resetDemo } from './reset.js';
-import { campaignOutcomes, waitForTrigger } from './trigger-summary.js';
+import { campaignsSummary, waitForCampaigns } from './trigger-summary.js';
+import { sendForgedRequest, webhookSummary } from './webhook-summary.js';
 
 export interface DemoOptions {
   env: Record<string, string | undefined>;
@@ -53,11 +57,25 @@ export function demoEnv(env: Record<string, string | undefined>): Record<string,
     TRIGGER_METRICS_PORT: '0',
     TRIGGER_API_PORT: '0',
     TRIGGER_LOG_LEVEL: 'warn',
+    // The modeling service learns the replay: a group of its own each run (its checkpoints and
+    // segment-change progress are per group).
+    MODELING_GROUP_ID: `pulse-demo-modeling-${RUN}`,
+    MODELING_API_PORT: '0',
+    MODELING_METRICS_PORT: '0',
+    MODELING_LOG_LEVEL: 'warn',
+    MODELING_SIMILARITY_INTERVAL_MS: '0',
+    // Everything shares one process here: fewer checkpoints (each serialises the whole state on the
+    // event loop) keep the collector answering the replay promptly.
+    MODELING_CHECKPOINT_INTERVAL_MS: '30000',
+    // Webhook campaigns of the demo go to receivers on this machine.
+    TRIGGER_ALLOW_PRIVATE_WEBHOOKS: 'true',
     ...env,
   };
 }
 
 const RUN = Date.now().toString(36);
+/** Written each run: the campaigns carry this run's receiver port. */
+const CAMPAIGNS_DIR = '.pulse/demo/campaigns';
 
 /**
  * The whole pipeline over real data: Online Retail replayed through the
@@ -66,7 +84,15 @@ const RUN = Date.now().toString(36);
  */
 export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = performance.now();
-  const env = demoEnv(options.env);
+  const startedAt = Date.now();
+  // The campaigns' webhooks go to the bundled receiver, which checks every signature.
+  const receiver = await startWebhookReceiver({
+    secret: options.env['TRIGGER_WEBHOOK_SECRET'] ?? DEMO_WEBHOOK_SECRET,
+    host: '127.0.0.1',
+    port: 0,
+  });
+  writeCampaignDir(CAMPAIGNS_DIR, demoCampaigns(`http://127.0.0.1:${receiver.port}/hooks`));
+  const env = demoEnv({ ...(await campaignEnv(options.env, CAMPAIGNS_DIR)), ...options.env });
   const logger = createLogger({ service: 'demo', level: 'warn' });
   const prefix = env['KAFKA_TOPIC_PREFIX']!;
   const groupId = env['INGEST_GROUP_ID']!;
@@ -81,9 +107,12 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
   const tally = new RejectionTally();
   const pipeline = await startPipeline({
     env,
-    services: ['collector', 'ingest', 'trigger'],
+    services: ['collector', 'ingest', 'modeling', 'trigger'],
     logger,
     onRejected: (r) => tally.add(r),
+  }).catch(async (err: unknown) => {
+    await receiver.close();
+    throw err;
   });
   try {
     const { calls, notSent, callCount } = await loadRetailCalls(options);
@@ -101,16 +130,44 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
     progress.done();
 
     const topics = topicNames(prefix);
+    const triggerGroup = env['TRIGGER_GROUP_ID']!;
     await waitForConsumer(kafka, groupId, topics.events, { timeoutMs: 120_000 });
-    await waitForTrigger(pipeline.trigger!, kafka, env['TRIGGER_GROUP_ID']!, topics.events, 120_000);
-    const campaigns = await campaignOutcomes(pipeline.trigger!);
+    // Once the trigger has read every retail event, so its cart waits start when the carts arrive
+    // (its queues may still be deciding and delivering: that goes on beside the modeling summary).
+    await waitForConsumer(kafka, triggerGroup, topics.events, { timeoutMs: 120_000 });
+    const otto = await loadOttoCalls({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      endAt: calls[calls.length - 1]?.timestamp ?? new Date(),
+    });
+    say(
+      `OTTO sample: ${otto.calls.length} Segment calls from ${otto.sessions} sessions, for the abandoned-cart campaign`,
+    );
+    const ottoReplay = await replayCalls(otto.calls, {
+      url: pipeline.collector!.url,
+      writeKey: 'pulse-demo-key',
+      speed: options.speed,
+    });
+    await waitForConsumer(kafka, groupId, topics.events, { timeoutMs: 120_000 });
+    await waitForConsumer(kafka, triggerGroup, topics.events, { timeoutMs: 120_000 });
+    await waitForConsumer(kafka, env['MODELING_GROUP_ID']!, topics.events, { timeoutMs: 180_000 });
+    const modeling = await modelingSummary(pipeline.modeling!, options.dataDir);
+    const pending = await waitForCampaigns(
+      pipeline.trigger!,
+      () => pipeline.modeling!.publisher.publishedSeq,
+      180_000,
+    );
+    const campaigns = await campaignsSummary(
+      pipeline.trigger!,
+      {
+        client: pipeline.clickhouse!,
+        database: pipeline.config.ingest.clickhouse.database,
+        sinceMs: startedAt,
+      },
+      pending,
+    );
+    const webhooks = webhookSummary(receiver, await sendForgedRequest(receiver));
+    const sent = replay.sent + ottoReplay.sent;
     const accepted = await counterValue(pipeline, 'accepted');
-    // Events the Segment client refused to send (over 32 KB) never reached the collector.
-    const clientRefused = replay.sent - accepted - tally.total;
-    if (clientRefused > 0) {
-      const reasons = [...replay.failed.keys()].filter((m) => !m.startsWith('['));
-      tally.count(`(client): ${reasons[0] ?? 'not delivered'}`, reasons.join('; '), clientRefused);
-    }
     const ch = pipeline.clickhouse!;
     const db = pipeline.config.ingest.clickhouse.database;
     const [stored] = await queryRows<{ n: string }>(ch, `SELECT count() AS n FROM ${db}.events FINAL`);
@@ -123,11 +180,20 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
       `SELECT uniqExactIf(user_id, user_id != '') AS customers, uniqExactIf(anonymous_id, user_id = '') AS guests,
               round(sumIf(revenue, event = 'Order Completed'), 2) AS revenue,
               round(sumIf(total, event = 'Order Refunded'), 2) AS refunds
-       FROM ${db}.events FINAL WHERE type = 'track'`,
+       FROM ${db}.events FINAL WHERE type = 'track' AND NOT startsWith(anonymous_id, 'otto-')`,
     );
     const deadLetters = await topicSize(kafka, topics.deadLetters);
+    // Events the Segment client refused to send (over 32 KB) never reached the collector. (The
+    // accepted counter is no measure here: a request retried after a timeout is accepted twice.)
+    const clientRefused = sent - Number(stored?.n ?? 0) - deadLetters - tally.total;
+    if (clientRefused > 0) {
+      const reasons = [...replay.failed.keys(), ...ottoReplay.failed.keys()].filter(
+        (m) => !m.startsWith('['),
+      );
+      tally.count(`(client): ${reasons[0] ?? 'not delivered'}`, reasons.join('; '), clientRefused);
+    }
     const summary: DemoSummary = {
-      sent: replay.sent,
+      sent,
       accepted,
       rejected: tally.total,
       stored: Number(stored?.n ?? 0),
@@ -144,13 +210,17 @@ export async function runRetailDemo(options: DemoOptions): Promise<DemoSummary> 
       revenue_gbp: orders?.revenue ?? 0,
       refunded_gbp: orders?.refunds ?? 0,
       replay_events_per_s: round(replay.sent / replay.seconds),
-      campaigns,
+      otto_sample: { sessions: otto.sessions, sent: ottoReplay.sent },
+      ...campaigns,
+      webhooks,
+      modeling,
     };
     mkdirSync(dirname(options.summaryPath), { recursive: true });
     writeFileSync(options.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     return summary;
   } finally {
     await pipeline.close();
+    await receiver.close();
     await deleteRedisPrefix(env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', env['TRIGGER_QUEUE_PREFIX']!).catch(
       () => 0,
     );

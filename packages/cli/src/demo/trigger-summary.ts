@@ -1,45 +1,147 @@
+import { type ClickHouseClient, queryRows } from '@pulse/clickhouse';
 import { sleep } from '@pulse/common';
-import { waitForConsumer } from '@pulse/kafka';
-import type { Trigger } from '@pulse/trigger';
-import type { Kafka } from 'kafkajs';
+import type { Campaign, Trigger } from '@pulse/trigger';
 
-/** Per campaign: actions by outcome (sent, held out, capped, suppressed, ...), read from the trigger's metrics. */
+/** Per campaign: decisions by outcome (sent, held_out, capped, suppressed, failed, converted, ...). */
 export type CampaignOutcomes = Record<string, Record<string, number>>;
 
+/** One campaign's run: what opened occasions and what became of them. */
+export interface CampaignReport {
+  trigger: string;
+  /** Occasions decided: the sum of every outcome. */
+  decided: number;
+  /** Delivered to the channel (the receiver answered 2xx): decisions `sent`. */
+  fired: number;
+  held_out: number;
+  suppressed: number;
+  capped: number;
+  failed: number;
+  /** The other outcomes: converted (ordered before the wait ended), not_in_audience, inactive. */
+  other: Record<string, number>;
+}
+
+export interface CampaignsSummary {
+  campaigns: Record<string, CampaignReport>;
+  /** Lookups of the modeling API for {{recommendations}}, by outcome (ok, unknown_user, failed). */
+  recommendation_lookups: Record<string, number>;
+  /** Jobs still queued when the figures were read (0 once everything due was decided and delivered). */
+  pending_jobs: number;
+}
+
+const QUEUE_STATES = ['waiting', 'active', 'prioritized', 'delayed'] as const;
+
 /**
- * Waits until the trigger has read every event and its queues hold no work
- * due now (delayed jobs, such as quiet hours or cart reminders, may remain).
+ * Waits until the trigger has read every segment change the modeling service published so far and
+ * every occasion, delayed ones included (cart and win-back waits), has been decided and delivered.
+ * Returns the jobs still queued at the deadline. The segment-changes topic is written in
+ * transactions, whose markers keep a consumer group's lag above zero, so progress is compared by
+ * count instead.
  */
-export async function waitForTrigger(
+export async function waitForCampaigns(
   trigger: Trigger,
-  kafka: Kafka,
-  groupId: string,
-  topic: string,
+  publishedChanges: () => number,
   timeoutMs: number,
-): Promise<void> {
-  await waitForConsumer(kafka, groupId, topic, { timeoutMs });
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  const queues = [trigger.occasionQueue, ...trigger.deliveryQueues.values()];
   for (;;) {
-    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
-    const busy = counts.reduce(
-      (sum, c) => sum + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0),
-      0,
-    );
-    if (busy === 0 || Date.now() > deadline) return;
+    const read = sum(await counterValues(trigger.registry, 'pulse_trigger_segment_changes_total'));
+    const queued = await queuedJobs(trigger, QUEUE_STATES);
+    if ((read >= publishedChanges() && queued === 0) || Date.now() > deadline) return queued;
     await sleep(250);
   }
 }
 
-export async function campaignOutcomes(trigger: Trigger): Promise<CampaignOutcomes> {
-  const metric = await trigger.registry.getSingleMetric('pulse_actions_total')?.get();
+/**
+ * The trigger's decisions of this run, from ClickHouse with FINAL: one per campaign, person and
+ * occasion, its latest outcome. (The pulse_actions_total metric counts every execution, so a job
+ * that runs again, retried or taken up after stalling, counts twice there and once here.) Rows decided before `sinceMs`
+ * belong to earlier runs on a shared server.
+ */
+export async function campaignOutcomes(
+  clickhouse: ClickHouseClient,
+  database: string,
+  sinceMs: number,
+): Promise<CampaignOutcomes> {
+  const rows = await queryRows<{ campaign_id: string; outcome: string; n: string }>(
+    clickhouse,
+    `SELECT campaign_id, outcome, count() AS n
+     FROM (SELECT campaign_id, outcome, decided_at FROM ${database}.trigger_decisions FINAL)
+     WHERE decided_at >= fromUnixTimestamp64Milli(toInt64(${Math.floor(sinceMs)}))
+     GROUP BY campaign_id, outcome`,
+  );
   const out: CampaignOutcomes = {};
-  for (const v of metric?.values ?? []) {
-    const campaign = String(v.labels['campaign'] ?? '');
-    const outcome = String(v.labels['outcome'] ?? '');
-    if (!campaign || v.value === 0) continue;
-    out[campaign] ??= {};
-    out[campaign]![outcome] = (out[campaign]![outcome] ?? 0) + v.value;
+  for (const r of rows) {
+    out[r.campaign_id] ??= {};
+    out[r.campaign_id]![r.outcome] = Number(r.n);
   }
   return out;
+}
+
+/** Every campaign the trigger runs with its outcomes (zeros included), after the decisions are flushed to ClickHouse. */
+export async function campaignsSummary(
+  trigger: Trigger,
+  clickhouse: { client: ClickHouseClient; database: string; sinceMs: number },
+  pendingJobs: number,
+): Promise<CampaignsSummary> {
+  await trigger.decisions.flush();
+  const outcomes = await campaignOutcomes(clickhouse.client, clickhouse.database, clickhouse.sinceMs);
+  const campaigns: Record<string, CampaignReport> = {};
+  for (const c of trigger.campaigns.list()) {
+    const decided = outcomes[c.id] ?? {};
+    const { sent = 0, held_out = 0, suppressed = 0, capped = 0, failed = 0, ...other } = decided;
+    campaigns[c.id] = {
+      trigger: describeTrigger(c),
+      decided: sum(decided),
+      fired: sent,
+      held_out,
+      suppressed,
+      capped,
+      failed,
+      other,
+    };
+  }
+  return {
+    campaigns,
+    recommendation_lookups: await counterValues(trigger.registry, 'pulse_trigger_recommendations_total'),
+    pending_jobs: pendingJobs,
+  };
+}
+
+function describeTrigger(c: Campaign): string {
+  const t = c.trigger;
+  switch (t.kind) {
+    case 'event':
+      return `event ${t.event}${t.nth ? ` #${t.nth}` : ''}${t.where.map((w) => ` ${w.field} ${w.op} ${String(w.value ?? '')}`).join(',')}`;
+    case 'abandoned_cart':
+      return `abandoned_cart after ${t.waitSeconds} s`;
+    case 'inactivity':
+      return `inactivity ${Math.round(t.days * 86_400)} s`;
+    case 'segment_entry':
+    case 'segment_exit':
+      return `${t.kind} ${t.segment}`;
+  }
+}
+
+async function queuedJobs(
+  trigger: Trigger,
+  states: readonly (typeof QUEUE_STATES)[number][],
+): Promise<number> {
+  const queues = [trigger.occasionQueue, ...trigger.deliveryQueues.values()];
+  const counts = await Promise.all(queues.map((q) => q.getJobCounts(...states)));
+  return counts.reduce((total, c) => total + states.reduce((n, s) => n + (c[s] ?? 0), 0), 0);
+}
+
+/** A counter's values summed by outcome. */
+async function counterValues(registry: Trigger['registry'], name: string): Promise<Record<string, number>> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  const out: Record<string, number> = {};
+  for (const v of metric?.values ?? []) {
+    const key = String(v.labels['outcome'] ?? '');
+    if (v.value > 0) out[key] = (out[key] ?? 0) + v.value;
+  }
+  return out;
+}
+
+function sum(values: Record<string, number>): number {
+  return Object.values(values).reduce((a, b) => a + b, 0);
 }

@@ -131,7 +131,8 @@ export function summarise(before: Scrape, after: Scrape): ServiceReport {
   }
   if (f.has('pulse_model_updates_total') || f.has('pulse_model_freshness_seconds')) {
     const models = new Set(
-      now.filter((s) => s.name.startsWith('pulse_model_')).map((s) => s.labels['model'] ?? ''),
+      // Per-model series only: the checkpoint and duplicate counters are the worker's, not a model's.
+      now.flatMap((s) => (s.name.startsWith('pulse_model_') && s.labels['model'] ? [s.labels['model']] : [])),
     );
     report.models = [...models].sort().map((model) => ({
       model,

@@ -4,6 +4,7 @@ import type { Target } from './scrape.js';
 export const DEFAULT_TARGETS: readonly Target[] = [
   { name: 'collector', url: 'http://127.0.0.1:8080' },
   { name: 'ingest', url: 'http://127.0.0.1:9102' },
+  { name: 'modeling', url: 'http://127.0.0.1:9103' },
   { name: 'trigger', url: 'http://127.0.0.1:9104' },
 ];
 
@@ -11,18 +12,24 @@ export interface TargetOptions {
   collector?: string;
   ingest?: string;
   trigger?: string;
+  modeling?: string;
   /** More services as name=url (modeling, trigger...). */
   service?: string[];
 }
 
 /**
  * Which services `pulse status` reads: options first, then PULSE_COLLECTOR_URL,
- * PULSE_INGEST_URL, PULSE_TRIGGER_URL and PULSE_STATUS_SERVICES
+ * PULSE_INGEST_URL, PULSE_MODELING_URL, PULSE_TRIGGER_URL and PULSE_STATUS_SERVICES
  * (name=url,name=url), then the local defaults. A malformed URL is a
  * ConfigError naming it.
  */
 export function statusTargets(options: TargetOptions, env: Env): Target[] {
-  const named = { collector: options.collector, ingest: options.ingest, trigger: options.trigger };
+  const named = {
+    collector: options.collector,
+    ingest: options.ingest,
+    modeling: options.modeling,
+    trigger: options.trigger,
+  };
   const extra = [
     ...(env['PULSE_STATUS_SERVICES'] ?? '')
       .split(',')

@@ -4,6 +4,7 @@ import {
   EXAMPLE_SEGMENT_RULES,
   evaluatePredictions,
   loadRetailActivities,
+  type PredictionModelJson,
   RFM_SEGMENTS,
   type RfmBreakpoints,
   type RfmSegmentId,
@@ -38,6 +39,8 @@ export interface SegmentsEvalReport {
   test: SplitScores;
   validation: SplitScores;
   seconds: number;
+  /** Trained on the latest quarter whose outcome is known: what the modeling service should use. */
+  predictionModel: PredictionModelJson;
 }
 
 /**
@@ -59,7 +62,8 @@ export async function runSegmentsEval(options: { dataDir?: string }): Promise<Se
   const idsBefore = engine.clusters.report!.clusters.map((c) => c.id);
   for (; at < activities.length; at += 1) engine.apply(activities[at]!);
   // Traits for rules: the models trained on the latest quarter whose outcome is known.
-  engine.setPredictionModel(trainPredictionModel(datasetAt(activities, end - 90 * DAY_MS, 90)), end);
+  const predictionModel = trainPredictionModel(datasetAt(activities, end - 90 * DAY_MS, 90));
+  engine.setPredictionModel(predictionModel, end);
   const refitChanges = engine.refresh(end);
   const clusters = engine.clusters.report!;
   const movedCluster = new Set(
@@ -112,6 +116,7 @@ export async function runSegmentsEval(options: { dataDir?: string }): Promise<Se
     test,
     validation,
     seconds: (Date.now() - started) / 1000,
+    predictionModel,
   };
 }
 

@@ -1,0 +1,97 @@
+import { queryRows } from '@pulse/clickhouse';
+import { topicNames } from '@pulse/kafka';
+import { recordsBehind } from './bench-env.js';
+import { loadAverage, queryStored, withLoadPipeline } from './bench-pipeline.js';
+import { lastLine, spawnNode } from './child-service.js';
+import type { Capacity } from './load-settings.js';
+import { rssGrowth } from './rss-growth.js';
+import { sampleRss } from './rss-sampler.js';
+
+export interface SoakOptions {
+  /** The pipeline's measured capacity; the soak runs at half of it. */
+  capacity: Capacity;
+  seconds: number;
+}
+
+/** Readings before this many seconds of load are the warm-up: code compiled, caches and pools filled. */
+export const SOAK_WARM_UP_S = 60;
+const SAMPLE_EVERY_MS = 5000;
+
+/**
+ * Memory over a long steady load: collector, ingest, modeling and trigger
+ * each in its own process, a load generator paced at half the measured
+ * end-to-end capacity for `seconds`. Each service's RSS is read every 5 s;
+ * after the first minute its growth is the Theil–Sen slope of the readings
+ * times the time they span (see rssGrowth). Afterwards ingest drains and the
+ * rows are counted against what the collector acknowledged.
+ */
+export async function benchSoak(base: Record<string, string | undefined>, o: SoakOptions) {
+  const rate = Math.max(1, Math.round(o.capacity.eventsPerS / 2));
+  return withLoadPipeline('soak', base, async (p) => {
+    const pids = Object.fromEntries(p.services.map((s) => [s.name, s.child.pid ?? 0]));
+    const generator = spawnNode(
+      'packages/cli/src/bench/load-generator.ts',
+      [p.collectorUrl, 'bench-key', String(rate * o.seconds), '100', '16', p.run.id, String(rate)],
+      {},
+    );
+    const sampler = sampleRss(pids, SAMPLE_EVERY_MS);
+    let generated: string;
+    try {
+      generated = await lastLine(generator);
+    } finally {
+      sampler.stop();
+    }
+    const readings = sampler.stop();
+    const gen = JSON.parse(generated) as {
+      accepted: number;
+      seconds: number;
+      statuses: Record<string, number>;
+    };
+    const events = topicNames(p.run.prefix).events;
+    const endLag = {
+      ingest: await recordsBehind(p.run.kafka, p.groups.ingest, events),
+      modeling: await recordsBehind(p.run.kafka, p.groups.modeling, events),
+      trigger: await recordsBehind(p.run.kafka, p.groups.trigger, events),
+    };
+    const load = loadAverage();
+    await p.drainAndStop(300_000);
+    const stored = await queryStored(p.run, async (client, table) => {
+      const [row] = await queryRows<{ n: string }>(client, `SELECT uniqExact(message_id) AS n FROM ${table}`);
+      return Number(row?.n ?? 0);
+    });
+
+    const growth = Object.fromEntries(
+      Object.entries(readings).map(([name, points]) => [name, rssGrowth(points, SOAK_WARM_UP_S)]),
+    );
+    const perService = Object.fromEntries(
+      Object.entries(growth).map(([name, g]) => [`soak_rss_growth_mb_${name}`, g.growthMb]),
+    );
+    return {
+      soak_rss_growth_mb: Math.max(...Object.values(growth).map((g) => g.growthMb)),
+      ...perService,
+      soak_rss_mb: Object.fromEntries(
+        Object.entries(growth).map(([name, g]) => [
+          name,
+          {
+            after_warm_up: g.afterWarmUpMb,
+            end: g.endMb,
+            peak: g.peakMb,
+            end_minus_start: g.endMinusStartMb,
+            samples: g.samples,
+          },
+        ]),
+      ),
+      soak_seconds: o.seconds,
+      soak_warm_up_seconds: SOAK_WARM_UP_S,
+      soak_target_events_per_s: rate,
+      soak_capacity_from: o.capacity.from,
+      soak_events_per_s: Math.round(gen.accepted / gen.seconds),
+      soak_acknowledged: gen.accepted,
+      soak_stored: stored,
+      soak_all_stored: stored === gen.accepted,
+      soak_http_statuses: gen.statuses,
+      soak_end_lag_records: endLag,
+      soak_load_average: load,
+    };
+  });
+}
