@@ -43,6 +43,7 @@ describe('trigger service killed with SIGKILL', () => {
       TRIGGER_QUEUE_PREFIX: h.prefix,
       TRIGGER_CAMPAIGNS_DIR: campaignsDir,
       TRIGGER_WEBHOOK_SECRET: SECRET,
+      TRIGGER_ALLOW_PRIVATE_WEBHOOKS: 'true',
       TRIGGER_METRICS_PORT: '0',
       TRIGGER_API_PORT: '0',
       TRIGGER_CHDB_PATH: chdbPath,

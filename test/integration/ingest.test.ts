@@ -17,6 +17,7 @@ import { queryOne, testDatabase } from '../support/chdb.js';
 import { tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
 import { deleteTopics, readTopic, testKafka } from '../support/kafka.js';
+import { metricValue as metric } from '../support/metrics.js';
 
 // One chdb data directory for the whole file (one engine per process); each
 // test gets its own database, topic prefix and consumer group.
@@ -195,19 +196,6 @@ async function waitFor(
     if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms: ${await describeState()}`);
     await sleep(intervalMs);
   }
-}
-
-async function metric(
-  registry: Ingest['registry'],
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const found = registry.getSingleMetric(name);
-  if (!found) throw new Error(`no metric ${name}`);
-  const { values } = await found.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
-    .reduce((sum, v) => sum + v.value, 0);
 }
 
 async function histogram(registry: Ingest['registry'], name: string) {

@@ -8,6 +8,7 @@ import { createLogger, sleep } from '@pulse/common';
 import { encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import { type Ingest, InsertUnavailableError, start as startIngest } from '@pulse/ingest';
 import { consumerLag, topicNames, waitForConsumer } from '@pulse/kafka';
+import { type ModelingService, modelingConfigFromEnv, start as startModeling } from '@pulse/modeling';
 import {
   deleteRedisPrefix,
   parseCampaign,
@@ -25,8 +26,9 @@ import { basicAuth, collectorTestConfig } from '../support/collector.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
+import { REDIS_URL, triggerTestConfig } from '../support/trigger-config.js';
 
-// The running services (collector, ingest and trigger, in this process, on
+// The running services (collector, ingest, modeling and trigger, in this process, on
 // ephemeral ports, real Kafka, Redis and chdb) watched by a real Prometheus (Debian's binary)
 // with the shipped alert rules: every target up, the dashboard's queries
 // answered from what the services export, faults injected and alerts seen
@@ -37,19 +39,25 @@ const prefix = uniqueName('obs');
 const topics = topicNames(prefix);
 const groupId = `${prefix}-ingest`;
 const triggerGroupId = `${prefix}-trigger`;
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const modelingGroupId = `${prefix}-modeling`;
 const kafka = testKafka();
 const chdbPath = tempDir('pulse-obs-chdb');
 const database = testDatabase();
 
 /** Log lines of each service, kept in memory. */
-const logs = { collector: [] as string[], ingest: [] as string[], trigger: [] as string[] };
+const logs = {
+  collector: [] as string[],
+  ingest: [] as string[],
+  trigger: [] as string[],
+  modeling: [] as string[],
+};
 const memory = (lines: string[]) => ({ write: (line: string) => void lines.push(line) });
 
 let clickhouse: ClickHouseClient;
 let collector: Collector;
 let ingest: Ingest;
 let trigger: Trigger;
+let modeling: ModelingService;
 let prometheus: PrometheusServer;
 let producer: Producer;
 /** Set to make every ClickHouse insert fail as if the server were down. */
@@ -90,6 +98,20 @@ beforeAll(async () => {
     apiServer: false,
     logger: createLogger({ service: 'trigger', level: 'debug' }, memory(logs.trigger)),
   });
+  modeling = await startModeling(
+    modelingConfigFromEnv({
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      MODELING_GROUP_ID: modelingGroupId,
+      CLICKHOUSE_DATABASE: testDatabase(),
+      MODELING_METRICS_PORT: '0',
+      MODELING_API_PORT: '0',
+      MODELING_API_HOST: '127.0.0.1',
+      MODELING_CHECKPOINT_INTERVAL_MS: '300',
+      MODELING_LOG_LEVEL: 'info',
+    }),
+    { clickhouse, logger: createLogger({ service: 'modeling', level: 'info' }, memory(logs.modeling)) },
+  );
   collector = await startCollector(collectorTestConfig(prefix), {
     logger: createLogger({ service: 'collector', level: 'debug' }, memory(logs.collector)),
   });
@@ -103,6 +125,7 @@ beforeAll(async () => {
       { job: 'pulse-collector', targets: [`127.0.0.1:${collector.port}`] },
       { job: 'pulse-ingest', targets: [`127.0.0.1:${ingest.metricsPort}`] },
       { job: 'pulse-trigger', targets: [`127.0.0.1:${trigger.metricsPort}`] },
+      { job: 'pulse-modeling', targets: [`127.0.0.1:${modeling.metricsPort}`] },
     ],
     rulesWithoutWaits(),
   );
@@ -111,7 +134,7 @@ beforeAll(async () => {
   // applies discovered targets after up to 5 s, then scrapes every second.
   await prometheus.until('every target scraped', async () => {
     const targets = await prometheus.targets();
-    return targets.length === 3 && targets.every((t) => t.health === 'up');
+    return targets.length === 4 && targets.every((t) => t.health === 'up');
   });
   await sendTraffic();
   await sendOrders();
@@ -123,6 +146,7 @@ afterAll(async () => {
   await collector?.close();
   await ingest?.close();
   await trigger?.close();
+  await modeling?.close();
   await deleteRedisPrefix(REDIS_URL, prefix).catch(() => undefined);
   await clickhouse?.close();
   await deleteTopics(kafka, prefix).catch(() => undefined);
@@ -144,34 +168,11 @@ const BIG_ORDERS = parseCampaign(
 );
 
 function triggerConfig(): TriggerConfig {
-  return {
+  return triggerTestConfig(prefix, testDatabase(), {
     logLevel: 'debug',
-    metricsPort: 0,
-    api: { host: '127.0.0.1', port: 0 },
-    kafka: {
-      brokers: BROKERS,
-      clientId: 'trigger-obs-test',
-      topicPrefix: prefix,
-      groupId: triggerGroupId,
-      fromBeginning: true,
-      sessionTimeoutMs: 10_000,
-    },
-    redisUrl: REDIS_URL,
-    queuePrefix: prefix,
-    queueName: 'trigger',
-    campaignsDir: 'unused: campaigns are given',
-    webhook: { timeoutMs: 2000, attempts: 3, backoffMs: 50 },
-    dailyCap: 0,
-    defaultTimeZone: 'UTC',
-    concurrency: 4,
-    lockDurationMs: 30_000,
-    keepJobsHours: 1,
-    maxLatenessHours: 24,
-    clickhouse: { database: testDatabase(), chdbPath: 'unused: the client is shared' },
-    decisionFlushMs: 100,
     lagIntervalMs: 500,
     lagWindowMs: 3000,
-  };
+  });
 }
 
 function order(messageId: string, revenue: number) {
@@ -209,6 +210,11 @@ async function sendOrders(): Promise<void> {
       `req-orders-${round}`,
     );
     expect(res.status).toBe(200);
+    // The modeling API answers between scrapes too, so that its latency has a rate.
+    const recs = await fetch(
+      `http://127.0.0.1:${modeling.apiPort}/v1/recommendations/users/buyer-big-${round}-0?k=3`,
+    );
+    expect(recs.status).toBe(200);
     const want = 4 * (round + 1);
     await prometheus.until(`${want} actions delivered`, async () => (await delivered()) >= want, 60_000);
     await sleep(1500);
@@ -267,12 +273,14 @@ describe('a real Prometheus watching the running services', () => {
     expect(targets.map((t) => [t.labels['job'], t.health]).sort()).toEqual([
       ['pulse-collector', 'up'],
       ['pulse-ingest', 'up'],
+      ['pulse-modeling', 'up'],
       ['pulse-trigger', 'up'],
     ]);
     const up = await prometheus.query('up');
     expect(up.result.map((r) => [r.metric['job'], r.value[1]]).sort()).toEqual([
       ['pulse-collector', '1'],
       ['pulse-ingest', '1'],
+      ['pulse-modeling', '1'],
       ['pulse-trigger', '1'],
     ]);
   });
@@ -304,6 +312,7 @@ describe('a real Prometheus watching the running services', () => {
       ...sampleNames(await collector.registry.getMetricsAsJSON()),
       ...sampleNames(await ingest.registry.getMetricsAsJSON()),
       ...sampleNames(await trigger.registry.getMetricsAsJSON()),
+      ...sampleNames(await modeling.registry.getMetricsAsJSON()),
       'up', // Prometheus' own, per target
     ]);
     const { panels } = readDashboard();
@@ -380,8 +389,11 @@ describe('a real Prometheus watching the running services', () => {
       return lag.result[0]?.value[1] === '0';
     });
     const partitions = await prometheus.query(`pulse_kafka_consumer_lag{job="pulse-trigger"}`);
+    // The events group and the segment-changes group (`<group>-segments`), six partitions each.
     expect(partitions.result.map((r) => `${r.metric['group']} ${r.metric['partition']}`).sort()).toEqual(
-      ['0', '1', '2', '3', '4', '5'].map((p) => `${triggerGroupId} ${p}`),
+      [triggerGroupId, `${triggerGroupId}-segments`].flatMap((g) =>
+        ['0', '1', '2', '3', '4', '5'].map((p) => `${g} ${p}`),
+      ),
     );
     // The campaign API is counted by route pattern, as the collector's routes are.
     expect((await trigger.api.inject({ method: 'GET', url: '/campaigns/obs-big-orders' })).statusCode).toBe(
@@ -406,6 +418,48 @@ describe('a real Prometheus watching the running services', () => {
       body: { reasons: [] },
     });
     expect((await fetch(`http://127.0.0.1:${trigger.metricsPort}/healthz`)).status).toBe(200);
+  });
+
+  it('exports the modeling worker: updates and freshness per model, its lag, segment changes; ready', async () => {
+    await waitForConsumer(kafka, modelingGroupId, topics.events, { timeoutMs: 60_000 });
+    const updates = await prometheus.query(
+      'sum by (model) (pulse_model_updates_total{job="pulse-modeling"})',
+    );
+    expect(updates.result.map((r) => r.metric['model']).sort()).toEqual([
+      'recs:hybrid',
+      'recs:people',
+      'segments',
+    ]);
+    for (const r of updates.result) expect(Number(r.value[1]), r.metric['model']).toBeGreaterThan(0);
+    const freshness = await prometheus.query('max by (model) (pulse_model_freshness_seconds)');
+    expect(freshness.result.length).toBe(3);
+    for (const r of freshness.result) expect(Number(r.value[1])).toBeLessThan(600);
+    await prometheus.until('modeling lag 0 in Prometheus', async () => {
+      const lag = await prometheus.query(`sum(pulse_kafka_consumer_lag{group="${modelingGroupId}"})`);
+      return lag.result[0]?.value[1] === '0';
+    });
+    // An order over £1,000 makes its buyer a "big spender" (an example rule segment).
+    const receivedAt = new Date();
+    const big = order('whale-1', 1500);
+    const whale = validateEvent({ ...big, properties: { ...big.properties, total: 1500 } }, { receivedAt });
+    if (!whale.ok) throw new Error(JSON.stringify(whale.problems));
+    const stored = toStoredEvent(whale.value, { receivedAt, sourceId: 'obs-test' });
+    await producer.send({
+      topic: topics.events,
+      acks: -1,
+      messages: [{ key: stored.user_key, value: encodeStoredEvent(stored) }],
+    });
+    await prometheus.until('segment entries published', async () => {
+      const published = await prometheus.query(
+        'sum(pulse_segment_changes_published_total{change="entered"})',
+      );
+      return Number(published.result[0]?.value[1] ?? 0) > 0;
+    });
+    const readyz = await fetch(`http://127.0.0.1:${modeling.metricsPort}/readyz`);
+    expect({ status: readyz.status, body: await readyz.json() }).toMatchObject({
+      status: 200,
+      body: { reasons: [] },
+    });
   });
 
   it('carries the request id and the messageId through the logs, and no personal data', () => {
@@ -443,7 +497,7 @@ describe('a real Prometheus watching the running services', () => {
       campaign: 'obs-big-orders',
       channel: 'log',
     });
-    const all = [...logs.collector, ...logs.ingest, ...logs.trigger].join('');
+    const all = [...logs.collector, ...logs.ingest, ...logs.trigger, ...logs.modeling].join('');
     for (const value of Object.values(PERSONAL)) expect(all).not.toContain(value);
   });
 
@@ -465,7 +519,14 @@ describe('a real Prometheus watching the running services', () => {
       const res = await fetch(`http://127.0.0.1:${ingest.metricsPort}/readyz`);
       return { status: res.status, body: (await res.json()) as { reasons: string[] } };
     };
-    expect((await readyz()).status).toBe(200);
+    // Readiness includes keeping up: after the earlier tests' bursts it may take a moment to be 200.
+    let before = await readyz();
+    await prometheus
+      .until('ingest ready before the outage', async () => {
+        before = await readyz();
+        return before.status === 200;
+      })
+      .catch(() => expect(before.body.reasons).toEqual([]));
     clickhouseDown = true;
     try {
       const res = await post(
@@ -519,6 +580,8 @@ describe('a real Prometheus watching the running services', () => {
         `http://127.0.0.1:${ingest.metricsPort}`,
         '--trigger',
         `http://127.0.0.1:${trigger.metricsPort}`,
+        '--modeling',
+        `http://127.0.0.1:${modeling.metricsPort}`,
         '--seconds',
         '1',
       ],
@@ -532,7 +595,7 @@ describe('a real Prometheus watching the running services', () => {
       }),
     );
     // Exit code 0: every service up and ready.
-    expect(cli, 'pulse status').toMatchObject({ code: 0, stderr: '' });
+    expect(cli, `pulse status:\n${cli.stdout}`).toMatchObject({ code: 0, stderr: '' });
     const stdout = cli.stdout;
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^Pulse status at \S+ \(rates over 1\.\d s\)$/);
@@ -548,6 +611,9 @@ describe('a real Prometheus watching the running services', () => {
       /queue +trigger-occasions: \d+ waiting {3}\d+ active {3}\d+ delayed {3}\d+ failed/,
     );
     expect(stdout).toMatch(/queue +trigger-deliver-log: /);
+    expect(lines).toContain(`modeling   http://127.0.0.1:${modeling.metricsPort}  ready`);
+    expect(stdout).toMatch(/model +segments: \S+ updates\/s {3}newest event .+ old/);
+    expect(stdout).not.toMatch(/model +: /);
     // Percentiles are over the window: none when no action was delivered in it.
     expect(stdout).toMatch(/actions +\S+\/s.* event→action p50 \S+/);
     expect(stdout).toMatch(

@@ -88,20 +88,23 @@ describe('campaign API', () => {
     expect(after.json().campaign.channel.url).toBe(receiver.url);
   });
 
-  it('refuses a segment audience while no segment membership is available', async () => {
+  it('refuses a template using recommendations while no recommendations API is configured', async () => {
     const h = harness();
     const trigger = await h.start([]);
     const res = await trigger.api.inject({
       method: 'PUT',
-      url: '/campaigns/champions',
+      url: '/campaigns/recs',
       payload: {
         trigger: { kind: 'event', event: 'Order Completed' },
-        audience: { segments: ['champions'] },
+        audience: { segments: ['rfm:champions'] },
         channel: { type: 'log' },
-        variants: [{ name: 'a', template: {} }],
+        variants: [{ name: 'a', template: { items: '{{recommendations}}' } }],
       },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().code).toBe('PULSE_CAMPAIGN_UNSUPPORTED');
+    expect(res.json()).toEqual({
+      code: 'PULSE_CAMPAIGN_UNSUPPORTED',
+      error: expect.stringMatching(/TRIGGER_RECS_URL/),
+    });
   });
 });

@@ -2,8 +2,10 @@ import { rmSync } from 'node:fs';
 import { type ClickHouseClient, createClickHouse, queryRows } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
 import {
+  encodeSegmentChange,
   encodeStoredEvent,
   groupIntoRecords,
+  type SegmentChangeRecord,
   type StoredEvent,
   toStoredEvent,
   validateEvent,
@@ -23,11 +25,14 @@ import {
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { testDatabase } from '../support/chdb.js';
-import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
+import { tempDir, uniqueName } from '../support/ids.js';
 import { deleteTopics, testKafka } from '../support/kafka.js';
 
 export const SECRET = 'test-webhook-secret-0123456789';
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+import { REDIS_URL, triggerTestConfig } from '../support/trigger-config.js';
+
+export { REDIS_URL };
 
 /** A stored event as the collector would write it, received now unless told otherwise. */
 export function stored(input: Record<string, unknown>, receivedAt = new Date()): StoredEvent {
@@ -52,7 +57,9 @@ export class TriggerHarness {
   readonly database = testDatabase();
   readonly kafka = testKafka();
   readonly topic = topicNames(this.prefix).events;
+  readonly segmentTopic = topicNames(this.prefix).segmentChanges;
   private producer: Producer | undefined;
+  private transactional: Producer | undefined;
   private readonly started: Trigger[] = [];
   private readonly receivers: WebhookReceiver[] = [];
 
@@ -65,33 +72,13 @@ export class TriggerHarness {
   }
 
   config(overrides: Partial<TriggerConfig> = {}): TriggerConfig {
-    return {
-      logLevel: 'warn',
-      metricsPort: 0,
-      api: { host: '127.0.0.1', port: 0 },
-      kafka: {
-        brokers: BROKERS,
-        clientId: 'trigger-test',
-        topicPrefix: this.prefix,
-        groupId: `${this.prefix}-trigger`,
-        fromBeginning: true,
-        sessionTimeoutMs: 10_000,
-      },
-      redisUrl: REDIS_URL,
-      queuePrefix: this.prefix,
-      queueName: 'trigger',
+    return triggerTestConfig(this.prefix, this.database, {
       campaignsDir: 'unused',
-      webhook: { secret: SECRET, timeoutMs: 2000, attempts: 3, backoffMs: 50 },
-      dailyCap: 0,
-      defaultTimeZone: 'UTC',
+      // The receivers listen on 127.0.0.1.
+      webhook: { secret: SECRET, timeoutMs: 2000, attempts: 3, backoffMs: 50, allowPrivate: true },
       concurrency: 8,
-      lockDurationMs: 30_000,
-      keepJobsHours: 1,
-      maxLatenessHours: 24,
-      clickhouse: { database: this.database, chdbPath: 'unused: the client is shared' },
-      decisionFlushMs: 100,
       ...overrides,
-    };
+    });
   }
 
   async start(
@@ -140,10 +127,46 @@ export class TriggerHarness {
     });
   }
 
+  /**
+   * Produces segment changes as the modeling worker does: one message per
+   * change keyed by userKey, inside a transaction, committed unless `abort`.
+   * Raw strings go as they are (an invalid message); `publishedAt` sets the
+   * records' Kafka timestamp.
+   */
+  async produceChanges(
+    changes: Array<SegmentChangeRecord | string>,
+    options: { abort?: boolean; publishedAt?: number } = {},
+  ): Promise<void> {
+    await ensureTopics(this.kafka, topicCatalogue(this.prefix));
+    if (!this.transactional) {
+      this.transactional = this.kafka.producer({
+        transactionalId: `${this.prefix}-segment-changes`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      });
+      await this.transactional.connect();
+    }
+    const transaction = await this.transactional.transaction();
+    await transaction.send({
+      topic: this.segmentTopic,
+      messages: changes.map((c) => ({
+        ...(typeof c === 'string'
+          ? { key: 'bad', value: c }
+          : { key: c.userKey, value: encodeSegmentChange(c) }),
+        ...(options.publishedAt ? { timestamp: String(options.publishedAt) } : {}),
+      })),
+    });
+    if (options.abort) await transaction.abort();
+    else await transaction.commit();
+  }
+
   async cleanup(): Promise<void> {
     for (const t of this.started.splice(0)) await t.close().catch(() => undefined);
     for (const r of this.receivers.splice(0)) await r.close().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.transactional?.disconnect().catch(() => undefined);
     await deleteTopics(this.kafka, this.prefix).catch(() => undefined);
     await this.client?.command({ query: `DROP DATABASE IF EXISTS ${this.database}` }).catch(() => undefined);
     await deleteRedisPrefix(REDIS_URL, this.prefix);

@@ -25,7 +25,15 @@ describe('webhook channel', () => {
           channel: { type: 'webhook', url: receiver.url },
         }),
       ],
-      { webhook: { secret: 'test-webhook-secret-0123456789', timeoutMs: 2000, attempts: 5, backoffMs: 50 } },
+      {
+        webhook: {
+          secret: 'test-webhook-secret-0123456789',
+          timeoutMs: 2000,
+          attempts: 5,
+          backoffMs: 50,
+          allowPrivate: true,
+        },
+      },
     );
     await h.produce([order('ann')]);
     await eventually('the third attempt to succeed', () =>

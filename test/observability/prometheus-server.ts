@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '@pulse/common';
+import { freePort } from '../support/ports.js';
 import { REPO } from './dashboard.js';
 import { prometheusTool } from './tools.js';
 
@@ -12,16 +12,6 @@ export const SHIPPED_RULES = join(REPO, 'infra', 'prometheus', 'rules', 'pulse-a
 export interface ScrapeJob {
   job: string;
   targets: string[];
-}
-
-/** A free TCP port on 127.0.0.1 (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }
 
 /**

@@ -20,3 +20,12 @@ export async function queryOne<T>(
   if (row === undefined) throw new Error(`no row from: ${query}`);
   return row;
 }
+
+/** The message_id of every row of a database's events table after FINAL (one row per id once folded). */
+export async function storedMessageIds(client: ClickHouseClient, database: string): Promise<string[]> {
+  const rows = await queryRows<{ message_id: string }>(
+    client,
+    `SELECT message_id FROM ${database}.events FINAL`,
+  );
+  return rows.map((r) => r.message_id);
+}

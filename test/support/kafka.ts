@@ -68,3 +68,40 @@ export async function readStoredEvents(kafka: Kafka, topic: string): Promise<Rea
     splitRecord(m.value ?? '').map((line) => ({ ...m, event: JSON.parse(line) as StoredEvent })),
   );
 }
+
+/**
+ * Every committed message of a transactional topic (read_committed). Offsets there include the
+ * transaction markers, so the count cannot come from the watermarks: read until nothing new has
+ * come for `quietMs` after the consumer joined.
+ */
+export async function readCommitted(kafka: Kafka, topic: string, quietMs = 2000): Promise<ReadMessage[]> {
+  const out: ReadMessage[] = [];
+  const consumer = kafka.consumer({
+    groupId: uniqueName('reader'),
+    maxWaitTimeInMs: 100,
+    readUncommitted: false,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let last = Date.now();
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+    last = Date.now();
+  });
+  void consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      last = Date.now();
+      out.push({
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value: message.value?.toString('utf8') ?? null,
+        message,
+      });
+    },
+  });
+  while (!joined || Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, 100));
+  await consumer.disconnect();
+  return out;
+}

@@ -1,12 +1,16 @@
 import { sleep } from '@pulse/common';
 import { consumerLag } from '@pulse/kafka';
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { ChildService } from './child.js';
 import { storedEvents } from './events.js';
 
+/** Messages number `from` to `to` (1-based, inclusive) of a stream. */
+export type MessageSource = (from: number, to: number) => Message[];
+
 /**
- * A steady stream of stored events m-000001, m-000002, … into a topic, for
- * fault tests that kill a service while events flow.
+ * A steady stream of stored events (m-000001, m-000002, … unless another
+ * source is given) into a topic, for fault tests that kill a service while
+ * events flow.
  */
 export class EventStream {
   produced = 0;
@@ -16,12 +20,19 @@ export class EventStream {
     private readonly topic: string,
     private readonly chunk: number,
     private readonly pauseMs: number,
+    private readonly source: MessageSource,
   ) {}
 
-  static async open(kafka: Kafka, topic: string, chunk: number, pauseMs: number): Promise<EventStream> {
+  static async open(
+    kafka: Kafka,
+    topic: string,
+    chunk: number,
+    pauseMs: number,
+    source: MessageSource = storedEvents,
+  ): Promise<EventStream> {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    return new EventStream(producer, topic, chunk, pauseMs);
+    return new EventStream(producer, topic, chunk, pauseMs, source);
   }
 
   /** Produces the events up to number `to`, a chunk at a time. */
@@ -31,7 +42,7 @@ export class EventStream {
       await this.producer.send({
         topic: this.topic,
         acks: -1,
-        messages: storedEvents(this.produced + 1, last),
+        messages: this.source(this.produced + 1, last),
       });
       this.produced = last;
       await sleep(this.pauseMs);
