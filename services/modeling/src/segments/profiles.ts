@@ -1,6 +1,6 @@
 import type { CustomerActivity } from './activity.js';
 import { SegmentStateError } from './errors.js';
-import { DAY_MS } from './time.js';
+import { dayIndex } from './time.js';
 
 /**
  * Everything RFM, clusters and predictions know about one customer, kept up to date event by event.
@@ -21,10 +21,12 @@ export interface CustomerProfile {
   carts: number;
   lastSeenMs: number;
   /**
-   * Orders and refunds of the last `retentionDays`, flat `[timeMs, signedPennies, isOrder]` triples in
-   * time order: enough for every windowed feature without keeping a customer's whole history.
+   * Orders and refunds of the last `retentionDays` UTC days, added up per day: flat
+   * `[day, netPennies, orders]` triples (day = dayIndex), oldest day first. Enough for every windowed
+   * feature (which so have day resolution) in memory bounded by the retention, not by the orders: a
+   * triple per order grew without bound under steady load.
    */
-  recent: number[];
+  days: number[];
 }
 
 export interface ProfilesOptions {
@@ -33,10 +35,16 @@ export interface ProfilesOptions {
 }
 
 export interface ProfilesSnapshot {
-  v: 1;
+  v: 2;
   retentionDays: number;
   maxProducts: number;
   customers: Array<Omit<CustomerProfile, 'products'> & { products: string[] }>;
+}
+
+/** Before day buckets: `recent` held a `[timeMs, signedPennies, isOrder]` triple per order or refund. */
+interface ProfilesSnapshotV1 extends Omit<ProfilesSnapshot, 'v' | 'customers'> {
+  v: 1;
+  customers: Array<Omit<CustomerProfile, 'products' | 'days'> & { products: string[]; recent: number[] }>;
 }
 
 /** Customer profiles keyed by user key, in first-seen order (deterministic iteration). */
@@ -83,12 +91,12 @@ export class CustomerProfiles {
           if (profile.products.size >= this.maxProducts) break;
           profile.products.add(id);
         }
-        insertRecent(profile.recent, t, activity.amountPennies, 1);
+        addToDay(profile.days, dayIndex(t), activity.amountPennies, 1);
         break;
       case 'refund':
         profile.refunds += 1;
         profile.refundedPennies += activity.amountPennies;
-        insertRecent(profile.recent, t, -activity.amountPennies, 0);
+        addToDay(profile.days, dayIndex(t), -activity.amountPennies, 0);
         break;
       case 'view':
         profile.views += 1;
@@ -115,33 +123,44 @@ export class CustomerProfiles {
 
   snapshot(): ProfilesSnapshot {
     return {
-      v: 1,
+      v: 2,
       retentionDays: this.retentionDays,
       maxProducts: this.maxProducts,
       customers: [...this.byKey.values()].map((p) => ({
         ...p,
         products: [...p.products],
-        recent: [...p.recent],
+        days: [...p.days],
       })),
     };
   }
 
-  static restore(snapshot: ProfilesSnapshot): CustomerProfiles {
-    if (snapshot?.v !== 1 || !Array.isArray(snapshot.customers)) {
-      throw new SegmentStateError('profiles snapshot is not version 1');
+  /** Restores a snapshot; one of version 1 (a triple per order) has its orders added up per day. */
+  static restore(snapshot: ProfilesSnapshot | ProfilesSnapshotV1): CustomerProfiles {
+    if ((snapshot?.v !== 1 && snapshot?.v !== 2) || !Array.isArray(snapshot.customers)) {
+      throw new SegmentStateError('profiles snapshot is not version 1 or 2');
     }
     const profiles = new CustomerProfiles(snapshot);
-    for (const c of snapshot.customers) {
-      profiles.byKey.set(c.key, { ...c, products: new Set(c.products), recent: [...c.recent] });
+    if (snapshot.v === 2) {
+      for (const c of snapshot.customers) {
+        profiles.byKey.set(c.key, { ...c, products: new Set(c.products), days: [...c.days] });
+      }
+      return profiles;
+    }
+    for (const { recent, ...c } of snapshot.customers) {
+      const days: number[] = [];
+      for (let i = 0; i + 2 < recent.length; i += 3)
+        addToDay(days, dayIndex(recent[i]!), recent[i + 1]!, recent[i + 2]!);
+      profiles.byKey.set(c.key, { ...c, products: new Set(c.products), days });
     }
     return profiles;
   }
 
+  /** Drops the days no window reads any more: those at least `retentionDays` before now's. */
   private pruneOne(profile: CustomerProfile, nowMs: number): void {
-    const horizon = nowMs - this.retentionDays * DAY_MS;
+    const horizon = dayIndex(nowMs) - this.retentionDays;
     let drop = 0;
-    while (drop < profile.recent.length && profile.recent[drop]! < horizon) drop += 3;
-    if (drop > 0) profile.recent.splice(0, drop);
+    while (drop < profile.days.length && profile.days[drop]! <= horizon) drop += 3;
+    if (drop > 0) profile.days.splice(0, drop);
   }
 }
 
@@ -159,18 +178,26 @@ export function emptyProfile(key: string, firstSeenMs: number): CustomerProfile 
     views: 0,
     carts: 0,
     lastSeenMs: firstSeenMs,
-    recent: [],
+    days: [],
   };
 }
 
-/** Keeps `recent` in time order; late events land where they belong, equal times keep arrival order. */
-function insertRecent(recent: number[], timeMs: number, pennies: number, isOrder: number): void {
-  let at = recent.length;
-  while (at > 0 && recent[at - 3]! > timeMs) at -= 3;
-  recent.splice(at, 0, timeMs, pennies, isOrder);
+/** Adds to a day's triple, created in day order (a late event's day may be before the newest). */
+function addToDay(days: number[], day: number, pennies: number, orders: number): void {
+  let at = days.length;
+  while (at > 0 && days[at - 3]! > day) at -= 3;
+  if (at > 0 && days[at - 3] === day) {
+    days[at - 2]! += pennies;
+    days[at - 1]! += orders;
+  } else {
+    days.splice(at, 0, day, pennies, orders);
+  }
 }
 
-/** Net money and orders of the window (nowMs − days, nowMs]. */
+/**
+ * Net money and orders of the last `days` UTC days, now's day included: day resolution, so a 90-day
+ * window holds today and the 89 days before, whatever the hour.
+ */
 export function windowTotals(
   profile: CustomerProfile,
   nowMs: number,
@@ -179,14 +206,15 @@ export function windowTotals(
   pennies: number;
   orders: number;
 } {
-  const from = nowMs - days * DAY_MS;
+  const today = dayIndex(nowMs);
+  const from = today - days;
   let pennies = 0;
   let orders = 0;
-  const r = profile.recent;
+  const r = profile.days;
   for (let i = r.length - 3; i >= 0; i -= 3) {
-    const t = r[i]!;
-    if (t <= from) break;
-    if (t > nowMs) continue;
+    const day = r[i]!;
+    if (day <= from) break;
+    if (day > today) continue;
     pennies += r[i + 1]!;
     orders += r[i + 2]!;
   }

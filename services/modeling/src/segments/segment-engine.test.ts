@@ -36,6 +36,22 @@ describe('the segment engine', () => {
     expect(RecentIds.from(ids.toJSON(), 2).add('c')).toBe(false);
   });
 
+  it('keeps a state bounded by customers, not events: 200,000 events of two people over 200 days', () => {
+    const engine = new SegmentEngine({ rules: EXAMPLE_SEGMENT_RULES, dedupCapacity: 1_000 });
+    const step = Math.floor((200 * 86_400_000) / 200_000);
+    const sizes: number[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const who = i % 2 === 0 ? 'ann' : 'bob';
+      engine.apply(i % 10 < 2 ? order(who, day(0) + i * step, 3) : view(who, day(0) + i * step));
+      if ((i + 1) % 50_000 === 0) sizes.push(JSON.stringify(engine.snapshot()).length);
+    }
+    // Days of history grow it a little until the windows are full (90 and 400 days); orders do not.
+    expect(sizes.at(-1)!).toBeLessThan(40_000);
+    expect(sizes.at(-1)! - sizes[1]!).toBeLessThan(10_000);
+    expect(engine.rules.heldEntries.expiries).toBeLessThanOrEqual(2);
+    expect(engine.rules.heldEntries.windows).toBeLessThanOrEqual(2 * 95);
+  });
+
   it('refreshes RFM on event time and gives customers traits rules can read', () => {
     const engine = new SegmentEngine({ rules: EXAMPLE_SEGMENT_RULES });
     const events = stream();

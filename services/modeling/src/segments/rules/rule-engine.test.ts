@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SegmentChange } from '../changes.js';
 import { activity, day, order, view } from '../test-support.js';
 import { EXAMPLE_SEGMENT_RULES } from './example-rules.js';
-import { RuleEngine } from './rule-engine.js';
+import { RuleEngine, type RuleEngineSnapshot } from './rule-engine.js';
 
 const HOUR = 3_600_000;
 const brief = (changes: SegmentChange[]) =>
@@ -98,6 +98,53 @@ describe('rule segments, incrementally', () => {
     expect(engine.trackedCustomers).toBe(0);
     engine.apply(activity('anon-1', 'other', day(9)));
     expect(engine.segmentsOf('anon-1')).toEqual([]);
+  });
+
+  it('sums with day resolution from 7-day windows up: an order leaves when its day does', () => {
+    const engine = new RuleEngine(EXAMPLE_SEGMENT_RULES);
+    engine.apply(order('ida', day(0) + 20 * HOUR, 600));
+    expect(brief(engine.apply(order('ida', day(1), 500)))).toEqual([
+      `${day(1)} ida entered rule:big-spenders-90d`,
+    ]);
+    // Day 0's orders count on days 0 to 89, whatever their hour.
+    expect(brief(engine.advanceTo(day(100)))).toEqual([`${day(90)} ida exited rule:big-spenders-90d`]);
+    // Late, and its day is out of the window: not counted.
+    expect(engine.apply(order('ida', day(10) + 23 * HOUR, 2_000))).toEqual([]);
+    expect(engine.segmentsOf('ida')).toEqual([]);
+  });
+
+  it('keeps state bounded by customers, not events: 200,000 orders and views of one person', () => {
+    const engine = new RuleEngine(EXAMPLE_SEGMENT_RULES);
+    const step = Math.floor((200 * 24 * HOUR) / 200_000);
+    for (let i = 0; i < 200_000; i++) {
+      const t = day(0) + i * step;
+      engine.apply(i % 10 === 0 ? order('joe', t, 5) : view('joe', t));
+    }
+    const held = engine.heldEntries;
+    // Views keep 4, orders 1 (7-day counts), the 90-day sum a bucket per day: 90 + 5.
+    expect(held.windows).toBeLessThanOrEqual(95);
+    expect(held.expiries).toBe(1);
+    expect(JSON.stringify(engine.snapshot()).length).toBeLessThan(5_000);
+  });
+
+  it('restores a version 1 snapshot, whose summed windows kept every order, into day buckets', () => {
+    const engine = new RuleEngine(EXAMPLE_SEGMENT_RULES);
+    engine.apply(order('kim', day(0) + 10 * HOUR, 600));
+    engine.apply(order('kim', day(0) + 12 * HOUR, 500));
+    const v1 = JSON.parse(JSON.stringify(engine.snapshot())) as RuleEngineSnapshot;
+    v1.v = 1;
+    const saved = v1.customers[0]!.windows[2]!;
+    // As version 1 saved it: an entry per order, at its own time.
+    v1.customers[0]!.windows[2] = {
+      t: [day(0) + 10 * HOUR, day(0) + 12 * HOUR],
+      v: [600, 500],
+      c: 2,
+      s: 1100,
+    };
+    const restored = RuleEngine.restore(v1);
+    expect(restored.snapshot().customers[0]!.windows[2]).toEqual(saved);
+    expect(restored.segmentsOf('kim')).toEqual(['rule:big-spenders-90d']);
+    expect(brief(restored.advanceTo(day(100)))).toEqual([`${day(90)} kim exited rule:big-spenders-90d`]);
   });
 
   it('restored from a snapshot, produces exactly the changes the original does', () => {

@@ -2,7 +2,7 @@ import type { CustomerActivity } from '../activity.js';
 import type { SegmentChange } from '../changes.js';
 import { SegmentStateError } from '../errors.js';
 import { shortHash } from '../random.js';
-import { EventWindow, type EventWindowJson } from './event-window.js';
+import { bucketStart, bucketWidthMs, EventWindow, type EventWindowJson } from './event-window.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import {
   type ComparisonOp,
@@ -26,7 +26,8 @@ interface CustomerRuleState {
 }
 
 export interface RuleEngineSnapshot {
-  v: 1;
+  /** 2: summed windows hold buckets (`n` counts their events); a version 1 snapshot's are folded into them. */
+  v: 1 | 2;
   definitions: unknown[];
   clockMs: number | null;
   customers: Array<{
@@ -40,9 +41,11 @@ export interface RuleEngineSnapshot {
 /**
  * Rule segments evaluated incrementally. An event touches only the windows of the conditions that
  * name it and re-evaluates only the rules that contain them; time passing is handled by a queue of
- * expiry times, so a customer leaves "viewed 3 times in 7 days" exactly when the third-newest view
- * turns 7 days old, with no periodic scan of everyone. Every evaluation that flips a membership yields
- * an entered / exited change.
+ * expiry times (one per customer), so a customer leaves "viewed 3 times in 7 days" exactly when the
+ * third-newest view turns 7 days old, with no periodic scan of everyone. Summed windows have the
+ * resolution of their buckets (a day from 7 days up, see EventWindow). Every evaluation that flips a
+ * membership yields an entered / exited change. The state is bounded by customers × conditions,
+ * whatever the number of events.
  */
 export class RuleEngine {
   readonly rules: readonly SegmentRule[];
@@ -96,15 +99,25 @@ export class RuleEngine {
 
   /**
    * Forgets a customer's windows, traits and memberships (a deletion request) without exit changes.
-   * A queued expiry of theirs finds no state and is skipped.
+   * Their queued expiry goes with them.
    */
   forget(key: string): boolean {
+    this.expiries.delete(key);
     return this.customers.delete(key);
   }
 
   /** How many customers the engine holds state for (visitors with empty windows are dropped). */
   get trackedCustomers(): number {
     return this.customers.size;
+  }
+
+  /** Entries held in every window and in the expiry queue: what grows with the state's memory. */
+  get heldEntries(): { windows: number; expiries: number } {
+    let windows = 0;
+    for (const state of this.customers.values()) {
+      for (const window of state.windows) windows += window?.entries ?? 0;
+    }
+    return { windows, expiries: this.expiries.size };
   }
 
   /** Expiries up to `nowMs`, each evaluated at its own instant, in time order. */
@@ -143,10 +156,11 @@ export class RuleEngine {
     for (const i of this.performedByEvent.get(activity.event) ?? []) {
       const leaf = this.performed[i]!;
       if (!matchesWhere(leaf, activity)) continue;
-      if (leaf.withinMs !== null && activity.timeMs <= now - leaf.withinMs) continue; // already expired
+      // Already expired (timed at its bucket's start when bucketed): not counted at all.
+      if (leaf.withinMs !== null && entryTime(leaf, activity.timeMs) <= now - leaf.withinMs) continue;
       let window = state.windows[i];
       if (window === undefined) {
-        window = new EventWindow(leaf.withinMs !== null, windowCap(leaf));
+        window = newWindow(leaf);
         state.windows[i] = window;
       }
       window.add(activity.timeMs, leaf.sum === null ? 1 : numeric(activity.properties[leaf.sum]));
@@ -193,7 +207,7 @@ export class RuleEngine {
 
   snapshot(): RuleEngineSnapshot {
     return {
-      v: 1,
+      v: 2,
       definitions: this.rules.map((rule) => rule.source),
       clockMs: this.clockMs,
       customers: [...this.customers].map(([key, state]) => ({
@@ -206,17 +220,15 @@ export class RuleEngine {
   }
 
   static restore(snapshot: RuleEngineSnapshot): RuleEngine {
-    if (snapshot?.v !== 1 || !Array.isArray(snapshot.customers)) {
-      throw new SegmentStateError('rule engine snapshot is not version 1');
+    if ((snapshot?.v !== 1 && snapshot?.v !== 2) || !Array.isArray(snapshot.customers)) {
+      throw new SegmentStateError('rule engine snapshot is not version 1 or 2');
     }
     const engine = new RuleEngine(snapshot.definitions);
     engine.clockMs = snapshot.clockMs;
     for (const saved of snapshot.customers) {
       const state: CustomerRuleState = {
         windows: saved.windows.map((json, i) =>
-          json === null
-            ? undefined
-            : EventWindow.from(json, engine.performed[i]!.withinMs !== null, windowCap(engine.performed[i]!)),
+          json === null ? undefined : restoreWindow(json, engine.performed[i]!),
         ),
         traits: new Map(saved.traits),
         members: Uint8Array.from(engine.rules, (rule) => (saved.members.includes(rule.id) ? 1 : 0)),
@@ -267,7 +279,8 @@ export class RuleEngine {
       if (within === null || oldest === undefined) return;
       if (next === null || oldest + within < next) next = oldest + within;
     });
-    if (next !== null && next !== state.nextExpiry) this.expiries.push(next, key);
+    if (next === null) this.expiries.delete(key);
+    else this.expiries.set(next, key);
     state.nextExpiry = next;
   }
 
@@ -352,8 +365,28 @@ function isIdle(state: CustomerRuleState): boolean {
   );
 }
 
-/** Events a windowed count needs to keep (see EventWindow); null for sums, which need them all. */
+/** Events a windowed count needs to keep (see EventWindow); null for sums, which are bucketed instead. */
 function windowCap(leaf: PerformedLeaf): number | null {
   if (leaf.withinMs === null || leaf.sum !== null) return null;
   return Math.max(1, Math.floor(leaf.value) + 1);
+}
+
+/** The bucket width of a windowed sum (see bucketWidthMs); null for counts and all-time tallies. */
+function windowBuckets(leaf: PerformedLeaf): number | null {
+  if (leaf.withinMs === null || leaf.sum === null) return null;
+  return bucketWidthMs(leaf.withinMs);
+}
+
+/** The time an event at `timeMs` is kept at: its bucket's start for a bucketed sum. */
+function entryTime(leaf: PerformedLeaf, timeMs: number): number {
+  const buckets = windowBuckets(leaf);
+  return buckets === null ? timeMs : bucketStart(timeMs, buckets);
+}
+
+function newWindow(leaf: PerformedLeaf): EventWindow {
+  return new EventWindow(leaf.withinMs !== null, windowCap(leaf), windowBuckets(leaf));
+}
+
+function restoreWindow(json: EventWindowJson, leaf: PerformedLeaf): EventWindow {
+  return EventWindow.from(json, leaf.withinMs !== null, windowCap(leaf), windowBuckets(leaf));
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type RuleProblem, SegmentRuleError } from '../errors.js';
 import { DURATION_PATTERN, durationMs } from './duration.js';
 
-/** Longest window a rule may look back: windows hold their events, so they must be bounded. */
+/** Longest window a rule may look back: a summed window holds a bucket per day of it (see EventWindow). */
 export const MAX_WINDOW_DAYS = 400;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
