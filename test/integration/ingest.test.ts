@@ -332,7 +332,11 @@ describe('ingest: Kafka → ClickHouse', () => {
     expect(await metric(ingest.registry, 'pulse_dead_letters_total')).toBe(5);
     expect(await metric(ingest.registry, 'pulse_dead_letters_total', { reason: 'invalid_event' })).toBe(4);
     expect(await metric(ingest.registry, 'pulse_dead_letters_total', { reason: 'empty_value' })).toBe(1);
-    expect(await metric(ingest.registry, 'pulse_ingest_records_total', { outcome: 'duplicate' })).toBe(500);
+    expect(await metric(ingest.registry, 'pulse_ingest_records_total', { outcome: 'row' })).toBe(25_000);
+    // At least the 500 produced twice; a rebalance may deliver uncommitted records once more.
+    expect(
+      await metric(ingest.registry, 'pulse_ingest_records_total', { outcome: 'duplicate' }),
+    ).toBeGreaterThanOrEqual(500);
   });
 
   it('inserts in batches of at least batchRows, the tail when flushIntervalMs has passed', async () => {
@@ -500,10 +504,16 @@ describe('ingest: Kafka → ClickHouse', () => {
     await produce(p.topic, storedEvents(uniqueName('m'), 0, 500));
     // The timer never fires in this test: only close() can insert.
     const first = await p.start({ config: { flushIntervalMs: 600_000 } });
+    // Counted by rows taken, not records fetched: a rebalance (a topic's metadata
+    // arriving late, a slow heartbeat on a loaded machine) delivers uncommitted
+    // records again, and the dedup window counts those as duplicates.
+    const taken = (registry: Ingest['registry']) =>
+      metric(registry, 'pulse_ingest_records_total', { outcome: 'row' });
     await waitFor(
-      async () => (await metric(first.registry, 'pulse_ingest_records_total')) === 500,
+      async () => (await taken(first.registry)) === 500,
       60_000,
-      async () => `consumed ${await metric(first.registry, 'pulse_ingest_records_total')}`,
+      async () =>
+        `rows ${await taken(first.registry)}, records ${await metric(first.registry, 'pulse_ingest_records_total')}`,
     );
     expect((await counts(p.database)).raw).toBe(0);
     expect(await totalLag(p)).toBe(500);
@@ -515,7 +525,7 @@ describe('ingest: Kafka → ClickHouse', () => {
     const second = await p.start();
     await produce(p.topic, storedEvents(uniqueName('m'), 500, 10));
     await waitForCommitted(p);
-    expect(await metric(second.registry, 'pulse_ingest_records_total')).toBe(10);
+    expect(await taken(second.registry)).toBe(10);
     expect(await metric(second.registry, 'pulse_clickhouse_insert_rows_total')).toBe(10);
     expect(await counts(p.database)).toEqual({ final: 510, unique: 510, raw: 510 });
   });
