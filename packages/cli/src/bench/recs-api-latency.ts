@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
-import { createHttpMetrics, createMetricsRegistry } from '@pulse/common';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { createHttpMetrics, createMetricsRegistry, type HttpMetrics } from '@pulse/common';
 import { mapOnlineRetail, readOnlineRetail } from '@pulse/datasets';
 import { type StoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import {
@@ -32,6 +32,8 @@ export interface RecsLoadReport {
   max: number;
   /** How far the generator fell behind its schedule at worst (ms): a loaded client shows here. */
   behindMs: number;
+  /** The longest the load process's event loop was blocked while measuring (ms). */
+  clientLoopDelayMaxMs: number;
 }
 
 /** Requests of the run: about half similar items, half per person, over real ids. */
@@ -59,12 +61,13 @@ export async function benchRecsApiLatency(
   exposeGc()();
   const model = recs.model as ServingModel;
   const compute: number[] = [];
+  const served: number[] = [];
   const recommender = new TimedRecommender(() => model, people, 100, compute);
   const app = buildModelingApi({
     recommender,
     segments: new SegmentsModel({ rules: EXAMPLE_SEGMENT_RULES }),
     defaultK: 10,
-    http: createHttpMetrics(createMetricsRegistry('modeling')),
+    http: serverTimes(createHttpMetrics(createMetricsRegistry('modeling')), served),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -87,15 +90,21 @@ export async function benchRecsApiLatency(
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+  // Anything that blocks the server's loop (GC, a slow request) delays every request behind it.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   try {
     const report = await childReport(child, () => {
       // The warm-up is over: only the measured requests count in the server too.
       compute.length = 0;
+      served.length = 0;
       gc.measuring = true;
+      loopDelay.enable();
     });
     gc.measuring = false;
+    loopDelay.disable();
     if (report.failed > 0) throw new Error(`the recommendations API failed ${report.failed} requests`);
     compute.sort((a, b) => a - b);
+    served.sort((a, b) => a - b);
     return {
       recs_p50_ms: round(report.p50),
       recs_p99_ms: round(report.p99),
@@ -104,11 +113,17 @@ export async function benchRecsApiLatency(
       recs_target_rps: rate,
       recs_requests: report.ok,
       recs_behind_ms: round(report.behindMs),
+      // From the request's arrival in fastify to its answer written: the rest is sockets and the client.
+      recs_server_p99_ms: round(percentile(served, 99)),
       recs_compute_p50_ms: round(percentile(compute, 50)),
       recs_compute_p99_ms: round(percentile(compute, 99)),
+      recs_compute_max_ms: round(compute[compute.length - 1] ?? 0),
       // Garbage collection in the server while measured: stalls every request in flight.
       recs_gc_pause_ms: round(gc.pauses),
       recs_gc_longest_ms: round(gc.longest),
+      recs_server_loop_delay_p99_ms: round(loopDelay.percentile(99) / 1e6),
+      recs_server_loop_delay_max_ms: round(loopDelay.max / 1e6),
+      recs_client_loop_delay_max_ms: round(report.clientLoopDelayMaxMs),
       recs_api_people: people.size,
       recs_api_items: model.knownItems().length,
     };
@@ -124,7 +139,7 @@ export async function benchRecsApiLatency(
  * The whole Online Retail replay learned as the worker does (`apply` of each stored event), and the
  * requests to send; the events themselves are not kept.
  */
-async function learnRetail(dataDir: string | undefined, requests: number) {
+export async function learnRetail(dataDir: string | undefined, requests: number) {
   const recs = new RecsIncrementalModel('hybrid');
   // As the service configures it (start-modeling.ts), with MODELING_RECS_PEOPLE's default.
   const people = new RecentItemsModel({ perPerson: 20, purchasedPerPerson: 500, people: 1_000_000 });
@@ -134,6 +149,16 @@ async function learnRetail(dataDir: string | undefined, requests: number) {
     people.apply(e);
   }
   return { recs, people, plan: recsLoadPlan(events, requests, 10) };
+}
+
+/** The service's HTTP metrics, also keeping each request's time in the server (ms). */
+function serverTimes(metrics: HttpMetrics, samples: number[]): HttpMetrics {
+  return {
+    observe(route, status, seconds) {
+      metrics.observe(route, status, seconds);
+      samples.push(seconds * 1000);
+    },
+  };
 }
 
 /** The Recommender the service uses, timing its own work (not HTTP, not JSON) per request. */

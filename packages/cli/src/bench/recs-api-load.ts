@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dueRequests, summariseLatencies } from './open-loop.js';
 import type { RecsLoadReport } from './recs-api-latency.js';
 
@@ -28,11 +29,14 @@ let sent = 0;
 let behindMs = 0;
 let firstMeasured = 0;
 let lastAnswer = 0;
+// The client's own stalls (its GC, its timers) count in its latencies: measured so that they show.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
 function send(i: number): void {
   if (i === warmup) {
     process.stdout.write('measuring\n');
     firstMeasured = performance.now();
+    loopDelay.enable();
   }
   const started = performance.now();
   const done = (ok: boolean): void => {
@@ -63,6 +67,7 @@ function tick(): void {
 }
 
 function finish(): void {
+  loopDelay.disable();
   agent.destroy();
   const seconds = (lastAnswer - firstMeasured) / 1000;
   const summary = summariseLatencies(latencies, seconds);
@@ -72,6 +77,7 @@ function finish(): void {
     failed,
     seconds,
     behindMs,
+    clientLoopDelayMaxMs: loopDelay.max / 1e6,
     ...summary,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -3,7 +3,7 @@ import { ContentModel, type ContentSnapshot } from './content-model.js';
 import { RecsSnapshotError } from './errors.js';
 import { fillWithPopular } from './fill.js';
 import type { Interaction } from './interaction.js';
-import { ItemIndex } from './item-index.js';
+import { AnswerIndex } from './item-index.js';
 import { ItemKnnModel, type ItemKnnSnapshot } from './item-knn-model.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 import { ScoreBoard } from './top-k.js';
@@ -33,7 +33,7 @@ export class HybridModel implements RecModel {
   private readonly contentBoard = new ScoreBoard();
   private readonly board = new ScoreBoard();
   /** Candidates of one answer by id, reused: a fresh index per request was a quarter of its time. */
-  private readonly union = new ItemIndex();
+  private readonly union = new AnswerIndex();
 
   constructor(config: HybridConfigInput = {}, catalog?: ReadonlyMap<string, string>) {
     this.config = parseRecsConfig(hybridConfigSchema, config, 'hybrid');

@@ -39,11 +39,71 @@ export class ItemIndex {
   toArray(): string[] {
     return this.ids.slice();
   }
+}
 
-  /** Forgets every id (for an index reused per request, not for a model's own). */
+/** Past this many ids ever numbered, AnswerIndex starts over (at a clear), so catalogue churn cannot grow it. */
+const ANSWER_INDEX_RESET = 1 << 20;
+
+/**
+ * Numbers the items of one answer 0, 1, 2... in order of first `intern` since the last `clear`, as
+ * a fresh ItemIndex would, without a Map per answer: a cleared Map gives its table back and grows it
+ * again entry by entry, which was most of what a recommendation allocated (70 KB a request, and the
+ * collections that garbage caused stalled the API). Each id keeps one slot for good; a slot stamped
+ * with the current answer's generation holds the id's number in this answer.
+ */
+export class AnswerIndex {
+  private slots = new Map<string, number>();
+  private local = new Int32Array(1024);
+  private stamp = new Int32Array(1024);
+  private generation = 1;
+  private readonly ids: string[] = [];
+  private used = 0;
+
+  get size(): number {
+    return this.used;
+  }
+
+  /** Starts a new answer: every id is unnumbered again. */
   clear(): void {
-    this.ids.length = 0;
-    this.byId.clear();
+    this.used = 0;
+    this.generation += 1;
+    if (this.generation === 0x7fffffff || this.slots.size > ANSWER_INDEX_RESET) {
+      this.slots = new Map();
+      this.stamp.fill(0);
+      this.generation = 1;
+      this.ids.length = 0;
+    }
+  }
+
+  intern(id: string): number {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(id, slot);
+      if (slot >= this.stamp.length) this.grow(slot + 1);
+    }
+    if (this.stamp[slot] !== this.generation) {
+      this.stamp[slot] = this.generation;
+      this.local[slot] = this.used;
+      this.ids[this.used] = id;
+      this.used += 1;
+    }
+    return this.local[slot]!;
+  }
+
+  id(idx: number): string {
+    return this.ids[idx]!;
+  }
+
+  private grow(length: number): void {
+    let capacity = this.stamp.length;
+    while (capacity < length) capacity *= 2;
+    const stamp = new Int32Array(capacity);
+    stamp.set(this.stamp);
+    const local = new Int32Array(capacity);
+    local.set(this.local);
+    this.stamp = stamp;
+    this.local = local;
   }
 }
 

@@ -30,6 +30,12 @@ export interface RecentItemsSnapshot {
 export class RecentItemsModel implements IncrementalModel {
   readonly name = 'recs:people';
   private people = new Map<string, Person>();
+  /**
+   * Purchases as Sets, made when an answer needs one and dropped when the person buys again or
+   * leaves: a Set of up to `purchasedPerPerson` items built per request was a third of what a
+   * recommendation allocated.
+   */
+  private purchasedSets = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly options: RecentItemsOptions) {}
 
@@ -48,13 +54,16 @@ export class RecentItemsModel implements IncrementalModel {
       person = { recent: [], purchased: [] };
       if (this.people.size >= this.options.people) {
         const oldest = this.people.keys().next().value;
-        if (oldest !== undefined) this.people.delete(oldest);
+        if (oldest !== undefined) this.forget(oldest);
       }
     }
     this.people.set(key, person);
     for (const x of interactions) {
       moveToEnd(person.recent, x.item, this.options.perPerson);
-      if (x.kind === 'purchase') moveToEnd(person.purchased, x.item, this.options.purchasedPerPerson);
+      if (x.kind === 'purchase') {
+        moveToEnd(person.purchased, x.item, this.options.purchasedPerPerson);
+        this.purchasedSets.delete(key);
+      }
     }
   }
 
@@ -63,8 +72,21 @@ export class RecentItemsModel implements IncrementalModel {
     return this.people.get(key);
   }
 
-  /** Forgets a person (deletion requests). */
+  /** What the person bought, as a Set (empty for someone who bought nothing), kept until it changes. */
+  purchasedSet(key: string): ReadonlySet<string> {
+    let set = this.purchasedSets.get(key);
+    if (set === undefined) {
+      const purchased = this.people.get(key)?.purchased;
+      if (purchased === undefined || purchased.length === 0) return NOTHING;
+      set = new Set(purchased);
+      this.purchasedSets.set(key, set);
+    }
+    return set;
+  }
+
+  /** Forgets a person (deletion requests, and the least recently active when full). */
   forget(key: string): boolean {
+    this.purchasedSets.delete(key);
     return this.people.delete(key);
   }
 
@@ -75,8 +97,11 @@ export class RecentItemsModel implements IncrementalModel {
   restore(snapshot: unknown): void {
     const s = snapshot as RecentItemsSnapshot;
     this.people = new Map(s.people);
+    this.purchasedSets.clear();
   }
 }
+
+const NOTHING: ReadonlySet<string> = new Set();
 
 function moveToEnd(list: string[], item: string, limit: number): void {
   const at = list.indexOf(item);

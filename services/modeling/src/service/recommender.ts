@@ -58,10 +58,8 @@ export class Recommender {
   forUser(userId: string, k: number): UserAnswer {
     this.checkK(k);
     const model = this.model();
-    const person = this.people.of(userId);
-    const bought = new Set(person?.purchased ?? []);
-    const history = person?.recent ?? [];
-    const items = model.recommend(history, k, bought);
+    const history = this.people.of(userId)?.recent ?? [];
+    const items = model.recommend(history, k, this.people.purchasedSet(userId));
     const source: AnswerSource = items.some((r) => r.score > 0) ? 'model' : 'popularity';
     return { userId, items, source };
   }
