@@ -3,7 +3,7 @@ import { ContentModel, type ContentSnapshot } from './content-model.js';
 import { RecsSnapshotError } from './errors.js';
 import { fillWithPopular } from './fill.js';
 import type { Interaction } from './interaction.js';
-import { AnswerIndex } from './item-index.js';
+import { AnswerIndex, type ItemIndex } from './item-index.js';
 import { ItemKnnModel, type ItemKnnSnapshot } from './item-knn-model.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 import { ScoreBoard } from './top-k.js';
@@ -34,6 +34,13 @@ export class HybridModel implements RecModel {
   private readonly board = new ScoreBoard();
   /** Candidates of one answer by id, reused: a fresh index per request was a quarter of its time. */
   private readonly union = new AnswerIndex();
+  /** Per document: collaborative index + 1, −1 for none, 0 not looked up yet (see collaborativeIndexOf). */
+  private readonly docIndex: { texts: number; index: ItemIndex | null; items: number; values: Int32Array } = {
+    texts: -1,
+    index: null,
+    items: -1,
+    values: new Int32Array(0),
+  };
 
   constructor(config: HybridConfigInput = {}, catalog?: ReadonlyMap<string, string>) {
     this.config = parseRecsConfig(hybridConfigSchema, config, 'hybrid');
@@ -77,19 +84,49 @@ export class HybridModel implements RecModel {
     this.content.scoreHistory(history, this.contentBoard, (item) => 1 - share(item));
     // Numbered afresh per answer (collaborative candidates first), so that ties break the same way
     // for the same state, whatever was asked before.
+    // Slots: an item's collaborative index, or past those its document number when it has none, so
+    // that an item both sides propose is one candidate.
     const union = this.union;
     union.clear();
     this.knnBoard.forEach((idx, score) => {
-      this.board.add(union.intern(cooc.index.id(idx)), score);
+      this.board.add(union.intern(idx, cooc.index.id(idx)), score);
     });
     const texts = this.content.texts;
+    const contentOnly = cooc.index.size;
     this.contentBoard.forEach((doc, score) => {
-      this.board.add(union.intern(texts.idOf(doc)), score);
+      const id = texts.idOf(doc);
+      const idx = this.collaborativeIndexOf(doc, id);
+      this.board.add(union.intern(idx >= 0 ? idx : contentOnly + doc, id), score);
     });
     const answer = this.board
       .top(k, (i) => exclude?.has(union.id(i)) ?? false)
       .map((r) => ({ item: union.id(r.item), score: r.score }));
     return fillWithPopular(answer, k, this.knn.popularityModel, exclude);
+  }
+
+  /**
+   * The collaborative index of document `doc` (whose item is `id`), -1 when it has none, remembered
+   * until the texts or the collaborative items change: looking ids up by string was a fifth of an
+   * answer's time.
+   */
+  private collaborativeIndexOf(doc: number, id: string): number {
+    const texts = this.content.texts;
+    const index = this.knn.cooccurrence.index;
+    const cache = this.docIndex;
+    if (cache.texts !== texts.version || cache.index !== index || cache.items !== index.size) {
+      cache.texts = texts.version;
+      cache.index = index;
+      cache.items = index.size;
+      if (cache.values.length < texts.size) cache.values = new Int32Array(texts.size * 2);
+      else cache.values.fill(0);
+    }
+    let v = cache.values[doc]!;
+    if (v === 0) {
+      const idx = index.lookup(id);
+      v = idx >= 0 ? idx + 1 : -1;
+      cache.values[doc] = v;
+    }
+    return v > 0 ? v - 1 : -1;
   }
 
   /** The content side alone: neighbours by description, and the descriptions. */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerIndex, ItemIndex } from './item-index.js';
 
+/** Slots as the hybrid model makes them: a dense number per distinct id. */
+const slots = new ItemIndex();
+
 describe('AnswerIndex', () => {
   it('numbers each answer from 0 in order of first intern, as a fresh ItemIndex would', () => {
     const answer = new AnswerIndex();
@@ -8,7 +11,7 @@ describe('AnswerIndex', () => {
     for (const ids of answers) {
       answer.clear();
       const fresh = new ItemIndex();
-      for (const id of ids) expect(answer.intern(id)).toBe(fresh.intern(id));
+      for (const id of ids) expect(answer.intern(slots.intern(id), id)).toBe(fresh.intern(id));
       expect(answer.size).toBe(fresh.size);
       for (let i = 0; i < fresh.size; i++) expect(answer.id(i)).toBe(fresh.id(i));
     }
@@ -18,8 +21,12 @@ describe('AnswerIndex', () => {
     const answer = new AnswerIndex();
     for (let round = 0; round < 3; round++) {
       answer.clear();
-      for (let i = 0; i < 5000; i++) expect(answer.intern(`item-${(i * 7 + round) % 5000}`)).toBe(i);
+      for (let i = 0; i < 5000; i++) {
+        const slot = (i * 7 + round) % 5000;
+        expect(answer.intern(slot, `item-${slot}`)).toBe(i);
+      }
       expect(answer.size).toBe(5000);
+      expect(answer.id(0)).toBe(`item-${round}`);
     }
   });
 });

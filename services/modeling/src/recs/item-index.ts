@@ -41,18 +41,16 @@ export class ItemIndex {
   }
 }
 
-/** Past this many ids ever numbered, AnswerIndex starts over (at a clear), so catalogue churn cannot grow it. */
-const ANSWER_INDEX_RESET = 1 << 20;
-
 /**
- * Numbers the items of one answer 0, 1, 2... in order of first `intern` since the last `clear`, as
- * a fresh ItemIndex would, without a Map per answer: a cleared Map gives its table back and grows it
- * again entry by entry, which was most of what a recommendation allocated (70 KB a request, and the
- * collections that garbage caused stalled the API). Each id keeps one slot for good; a slot stamped
- * with the current answer's generation holds the id's number in this answer.
+ * Numbers the candidates of one answer 0, 1, 2... in order of first `intern` since the last `clear`,
+ * as a fresh ItemIndex would, without a Map per answer: a cleared Map gives its table back and grows
+ * it again entry by entry, which was most of what a recommendation allocated (70 KB a request, and
+ * the collections that garbage caused stalled the API), and hashing each candidate's id was a third
+ * of an answer's time. The caller names each candidate by a dense slot number (an item index, a
+ * document number past the item indices); a slot stamped with the current answer's generation holds
+ * the candidate's number in this answer.
  */
 export class AnswerIndex {
-  private slots = new Map<string, number>();
   private local = new Int32Array(1024);
   private stamp = new Int32Array(1024);
   private generation = 1;
@@ -63,25 +61,19 @@ export class AnswerIndex {
     return this.used;
   }
 
-  /** Starts a new answer: every id is unnumbered again. */
+  /** Starts a new answer: every slot is unnumbered again. */
   clear(): void {
     this.used = 0;
     this.generation += 1;
-    if (this.generation === 0x7fffffff || this.slots.size > ANSWER_INDEX_RESET) {
-      this.slots = new Map();
+    if (this.generation === 0x7fffffff) {
       this.stamp.fill(0);
       this.generation = 1;
-      this.ids.length = 0;
     }
   }
 
-  intern(id: string): number {
-    let slot = this.slots.get(id);
-    if (slot === undefined) {
-      slot = this.slots.size;
-      this.slots.set(id, slot);
-      if (slot >= this.stamp.length) this.grow(slot + 1);
-    }
+  /** The number of the candidate in slot `slot` (whose id is `id`), given on its first intern in this answer. */
+  intern(slot: number, id: string): number {
+    if (slot >= this.stamp.length) this.grow(slot + 1);
     if (this.stamp[slot] !== this.generation) {
       this.stamp[slot] = this.generation;
       this.local[slot] = this.used;

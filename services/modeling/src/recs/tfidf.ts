@@ -22,6 +22,7 @@ interface Built {
 export class TfIdfIndex {
   private readonly texts = new Map<string, string>();
   private built: Built | null = null;
+  private changes = 0;
   private readonly cache = new Map<number, { k: number; docs: Int32Array; scores: Float64Array }>();
   private accumulator = new Float64Array(0);
   private touched = new Int32Array(0);
@@ -38,10 +39,16 @@ export class TfIdfIndex {
     return this.texts.get(item);
   }
 
+  /** Counts changes of the texts: document numbers hold until it moves. */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Sets an item's text; returns true when that changed anything. */
   set(item: string, text: string): boolean {
     if (this.texts.get(item) === text) return false;
     this.texts.set(item, text);
+    this.changes += 1;
     this.built = null;
     this.cache.clear();
     return true;
