@@ -1,24 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { createHttpMetrics, createMetricsRegistry, type HttpMetrics } from '@pulse/common';
 import { mapOnlineRetail, readOnlineRetail } from '@pulse/datasets';
 import { type StoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import {
-  buildModelingApi,
-  EXAMPLE_SEGMENT_RULES,
   interactionsFromStoredEvent,
   RecentItemsModel,
-  Recommender,
   RecsIncrementalModel,
-  SegmentsModel,
-  type ServingModel,
   seededRandom,
 } from '@pulse/modeling';
-import { spawnNode, stop } from './child-service.js';
-import { exposeGc } from './recs-memory.js';
-import { percentile } from './trigger-latency.js';
+import { repoPath, spawnNode, stop } from './child-service.js';
 
 /** What the load process prints as its last line. */
 export interface RecsLoadReport {
@@ -41,12 +33,30 @@ export interface RecsLoadPlan {
   paths: string[];
 }
 
+/** What the API server process prints when asked for its report: what it measured in itself. */
+export interface RecsServerReport {
+  /** Per request, fastify's arrival to answer written (ms). */
+  servedP99: number;
+  computeP50: number;
+  computeP99: number;
+  computeMax: number;
+  gcPauseMs: number;
+  gcLongestMs: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+  people: number;
+  items: number;
+}
+
 /**
  * `recs_p99_ms`: the recommendations API as the modeling service builds it (buildModelingApi over a
- * Recommender of the default model, hybrid, and RecentItemsModel), after learning the whole Online
- * Retail replay through the worker's own `apply`, answering an open-loop 1,000 requests per second
- * sent by a second process over keep-alive connections: client-side p50/p99/max and the rate
- * achieved, and the time the recommender itself took per request (p99), measured in the server.
+ * Recommender of the default model, hybrid, and RecentItemsModel), in a process of its own that
+ * learned the whole Online Retail replay through the worker's own `apply` (recs-api-server.ts),
+ * answering an open-loop 1,000 requests per second sent by a second process over keep-alive
+ * connections (recs-api-load.ts): client-side p50/p99/max and the rate achieved, and from the
+ * server the time in fastify, the recommender's own time, its collections and event-loop delay.
+ * In its own process because the service runs in its own: in this one, the heap the other bench
+ * parts leave behind doubled the p99.
  */
 export async function benchRecsApiLatency(
   dataDir: string | undefined,
@@ -55,56 +65,37 @@ export async function benchRecsApiLatency(
   const rate = options.rate ?? 1000;
   const warmupSeconds = options.warmupSeconds ?? 2;
   const seconds = options.seconds ?? 10;
-
-  const { recs, people, plan } = await learnRetail(dataDir, rate * (warmupSeconds + seconds));
-  // What a replay left behind is not what a running service holds: collected before measuring.
-  exposeGc()();
-  const model = recs.model as ServingModel;
-  const compute: number[] = [];
-  const served: number[] = [];
-  const recommender = new TimedRecommender(() => model, people, 100, compute);
-  const app = buildModelingApi({
-    recommender,
-    segments: new SegmentsModel({ rules: EXAMPLE_SEGMENT_RULES }),
-    defaultK: 10,
-    http: serverTimes(createHttpMetrics(createMetricsRegistry('modeling')), served),
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-
   const dir = mkdtempSync(join(tmpdir(), 'pulse-recs-load-'));
   const planFile = join(dir, 'plan.json');
-  writeFileSync(planFile, JSON.stringify(plan));
-  const child = spawnNode(
-    'packages/cli/src/bench/recs-api-load.ts',
-    [`http://127.0.0.1:${port}`, planFile, String(rate), String(warmupSeconds), String(seconds)],
-    {},
+  const server = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      repoPath('packages/cli/src/bench/recs-api-server.ts'),
+      planFile,
+      String(rate * (warmupSeconds + seconds)),
+    ],
+    {
+      cwd: repoPath('.'),
+      env: { ...process.env, ...(dataDir ? { PULSE_DATA_DIR: dataDir } : {}) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
   );
-  const gc = { pauses: 0, longest: 0, measuring: false };
-  const gcObserver = new PerformanceObserver((list) => {
-    if (!gc.measuring) return;
-    for (const entry of list.getEntries()) {
-      gc.pauses += entry.duration;
-      gc.longest = Math.max(gc.longest, entry.duration);
-    }
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
-  // Anything that blocks the server's loop (GC, a slow request) delays every request behind it.
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  let client: ReturnType<typeof spawnNode> | undefined;
   try {
-    const report = await childReport(child, () => {
-      // The warm-up is over: only the measured requests count in the server too.
-      compute.length = 0;
-      served.length = 0;
-      gc.measuring = true;
-      loopDelay.enable();
-    });
-    gc.measuring = false;
-    loopDelay.disable();
+    const serverLines = lines(server);
+    const { port } = JSON.parse(await serverLines.next()) as { port: number };
+    client = spawnNode(
+      'packages/cli/src/bench/recs-api-load.ts',
+      [`http://127.0.0.1:${port}`, planFile, String(rate), String(warmupSeconds), String(seconds)],
+      {},
+    );
+    // The warm-up is over: only the measured requests count in the server too.
+    const report = await childReport(client, () => server.stdin?.write('measuring\n'));
     if (report.failed > 0) throw new Error(`the recommendations API failed ${report.failed} requests`);
-    compute.sort((a, b) => a - b);
-    served.sort((a, b) => a - b);
+    server.stdin?.write('report\n');
+    const s = JSON.parse(await serverLines.next()) as RecsServerReport;
     return {
       recs_p50_ms: round(report.p50),
       recs_p99_ms: round(report.p99),
@@ -114,25 +105,53 @@ export async function benchRecsApiLatency(
       recs_requests: report.ok,
       recs_behind_ms: round(report.behindMs),
       // From the request's arrival in fastify to its answer written: the rest is sockets and the client.
-      recs_server_p99_ms: round(percentile(served, 99)),
-      recs_compute_p50_ms: round(percentile(compute, 50)),
-      recs_compute_p99_ms: round(percentile(compute, 99)),
-      recs_compute_max_ms: round(compute[compute.length - 1] ?? 0),
+      recs_server_p99_ms: round(s.servedP99),
+      recs_compute_p50_ms: round(s.computeP50),
+      recs_compute_p99_ms: round(s.computeP99),
+      recs_compute_max_ms: round(s.computeMax),
       // Garbage collection in the server while measured: stalls every request in flight.
-      recs_gc_pause_ms: round(gc.pauses),
-      recs_gc_longest_ms: round(gc.longest),
-      recs_server_loop_delay_p99_ms: round(loopDelay.percentile(99) / 1e6),
-      recs_server_loop_delay_max_ms: round(loopDelay.max / 1e6),
+      recs_gc_pause_ms: round(s.gcPauseMs),
+      recs_gc_longest_ms: round(s.gcLongestMs),
+      recs_server_loop_delay_p99_ms: round(s.loopDelayP99),
+      recs_server_loop_delay_max_ms: round(s.loopDelayMax),
       recs_client_loop_delay_max_ms: round(report.clientLoopDelayMaxMs),
-      recs_api_people: people.size,
-      recs_api_items: model.knownItems().length,
+      recs_api_people: s.people,
+      recs_api_items: s.items,
     };
   } finally {
-    gcObserver.disconnect();
-    await stop(child);
-    await app.close();
+    if (client) await stop(client);
+    await stop(server);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A child's stdout as lines, one `next()` at a time. */
+function lines(child: ChildProcess): { next(): Promise<string> } {
+  const ready: string[] = [];
+  const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
+  let buffered = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, end).trim();
+      buffered = buffered.slice(end + 1);
+      if (!line) continue;
+      const waiter = waiting.shift();
+      if (waiter) waiter.resolve(line);
+      else ready.push(line);
+    }
+  });
+  child.on('exit', (code) => {
+    for (const w of waiting.splice(0))
+      w.reject(new Error(`the recommendations API server exited with ${code}`));
+  });
+  return {
+    next: () => {
+      const line = ready.shift();
+      if (line !== undefined) return Promise.resolve(line);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
 }
 
 /**
@@ -149,46 +168,6 @@ export async function learnRetail(dataDir: string | undefined, requests: number)
     people.apply(e);
   }
   return { recs, people, plan: recsLoadPlan(events, requests, 10) };
-}
-
-/** The service's HTTP metrics, also keeping each request's time in the server (ms). */
-function serverTimes(metrics: HttpMetrics, samples: number[]): HttpMetrics {
-  return {
-    observe(route, status, seconds) {
-      metrics.observe(route, status, seconds);
-      samples.push(seconds * 1000);
-    },
-  };
-}
-
-/** The Recommender the service uses, timing its own work (not HTTP, not JSON) per request. */
-class TimedRecommender extends Recommender {
-  constructor(
-    model: () => ServingModel,
-    people: RecentItemsModel,
-    maxK: number,
-    private readonly samples: number[],
-  ) {
-    super(model, people, maxK);
-  }
-
-  override similarItems(itemId: string, k: number) {
-    const started = performance.now();
-    try {
-      return super.similarItems(itemId, k);
-    } finally {
-      this.samples.push(performance.now() - started);
-    }
-  }
-
-  override forUser(userId: string, k: number) {
-    const started = performance.now();
-    try {
-      return super.forUser(userId, k);
-    } finally {
-      this.samples.push(performance.now() - started);
-    }
-  }
 }
 
 /**
