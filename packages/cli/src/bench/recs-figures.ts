@@ -9,10 +9,9 @@ import { benchSimilarityRatio } from './recs-similarity.js';
  */
 export async function benchRecs(env: Record<string, string | undefined>): Promise<Record<string, number>> {
   const dataDir = env['PULSE_DATA_DIR'] || undefined;
-  // The API first, in a heap that holds what a running service holds: after the computation figures
-  // it ran in a heap their models had left fragmented, and its p99 doubled.
-  const api = await benchRecsApiLatency(dataDir);
-  return { ...(await benchComputation(dataDir)), ...api };
+  const computation = await benchComputation(dataDir);
+  // The API runs in processes of its own (recs-api-server.ts, recs-api-load.ts).
+  return { ...computation, ...(await benchRecsApiLatency(dataDir)) };
 }
 
 async function benchComputation(dataDir: string | undefined): Promise<Record<string, number>> {
