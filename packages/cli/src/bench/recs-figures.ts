@@ -16,5 +16,5 @@ export async function benchRecs(env: Record<string, string | undefined>): Promis
 
 async function benchComputation(dataDir: string | undefined): Promise<Record<string, number>> {
   const events = await recsBenchEvents(dataDir);
-  return { ...benchBytesPerPair(events), ...benchSimilarityRatio(events) };
+  return { ...(await benchBytesPerPair(events)), ...benchSimilarityRatio(events) };
 }

@@ -8,18 +8,30 @@ import { type Interaction, ItemCooccurrence } from '@pulse/modeling';
  * (item ids and counters, open baskets, lists, index slots), so the figure is an upper bound of what
  * one more tracked pair costs.
  */
-export function benchBytesPerPair(events: readonly Interaction[]): Record<string, number> {
+export async function benchBytesPerPair(events: readonly Interaction[]): Promise<Record<string, number>> {
   const gc = exposeGc();
-  gc();
+  await settle(gc);
   const before = used();
   const model = new ItemCooccurrence();
   for (const x of events) model.learn(x);
-  gc();
+  await settle(gc);
   const bytes = used() - before;
   return {
     bytes_per_pair: Math.round(bytes / model.trackedEntries),
     recs_tracked_pairs: model.trackedEntries,
   };
+}
+
+/**
+ * A full collection, twice, with a pause between: the backing stores of dead ArrayBuffers (the
+ * doubling arrays leave many) are released by a background task after the collection, and reading
+ * memory before that made the figure swing between 33 and 97 bytes from run to run.
+ */
+async function settle(gc: () => void): Promise<void> {
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 function used(): number {
