@@ -1,16 +1,20 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { queryRows } from '@pulse/clickhouse';
 import { topicNames } from '@pulse/kafka';
 import { recordsBehind } from './bench-env.js';
 import { loadAverage, queryStored, withLoadPipeline } from './bench-pipeline.js';
 import { lastLine, spawnNode } from './child-service.js';
 import type { Capacity } from './load-settings.js';
-import { rssGrowth } from './rss-growth.js';
+import { type RssPoint, rssGrowth } from './rss-growth.js';
 import { sampleRss } from './rss-sampler.js';
 
 export interface SoakOptions {
   /** The pipeline's measured capacity; the soak runs at half of it. */
   capacity: Capacity;
   seconds: number;
+  /** Where to write every reading (seconds, MB per service), to see the shape behind the slope. */
+  seriesFile?: string;
 }
 
 /** Readings before this many seconds of load are the warm-up: code compiled, caches and pools filled. */
@@ -42,6 +46,7 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       sampler.stop();
     }
     const readings = sampler.stop();
+    if (o.seriesFile) writeRssSeries(o.seriesFile, readings);
     const gen = JSON.parse(generated) as {
       accepted: number;
       seconds: number;
@@ -94,4 +99,16 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       soak_load_average: load,
     };
   });
+}
+
+/** `{ service: [[seconds, MB], ...] }`, one reading per line of the file. */
+function writeRssSeries(file: string, readings: Record<string, RssPoint[]>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const series = Object.entries(readings).map(
+    ([name, points]) =>
+      `  ${JSON.stringify(name)}: [\n${points
+        .map((p) => `    [${p.t.toFixed(1)}, ${(p.bytes / 1048576).toFixed(1)}]`)
+        .join(',\n')}\n  ]`,
+  );
+  writeFileSync(file, `{\n${series.join(',\n')}\n}\n`);
 }

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { PulseError } from '@pulse/common';
 import type { Command } from 'commander';
 import { type BenchFigures, readBenchFigures, writeBenchFigures } from '../bench/bench-file.js';
@@ -69,7 +70,14 @@ export function registerBench(program: Command): void {
         // Soak and overload are paced against the pipeline's capacity: this run's e2e figure, else the last one.
         const capacity = pipelineCapacity(figures, readBenchFigures(o.out));
         if (want('soak')) {
-          Object.assign(figures, await benchSoak(process.env, { capacity, seconds: soakSeconds }));
+          Object.assign(
+            figures,
+            await benchSoak(process.env, {
+              capacity,
+              seconds: soakSeconds,
+              seriesFile: join(dirname(o.out), 'soak-rss.json'),
+            }),
+          );
         }
         if (want('overload')) {
           Object.assign(figures, await benchOverload(process.env, { capacity, seconds: overloadSeconds }));
