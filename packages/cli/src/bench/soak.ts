@@ -5,6 +5,7 @@ import { topicNames } from '@pulse/kafka';
 import { recordsBehind } from './bench-env.js';
 import { loadAverage, queryStored, withLoadPipeline } from './bench-pipeline.js';
 import { lastLine, spawnNode } from './child-service.js';
+import { sampleHeap } from './heap-sampler.js';
 import type { Capacity } from './load-settings.js';
 import { type RssPoint, rssGrowth } from './rss-growth.js';
 import { sampleRss } from './rss-sampler.js';
@@ -39,14 +40,22 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       {},
     );
     const sampler = sampleRss(pids, SAMPLE_EVERY_MS);
+    const heapSampler = sampleHeap(p.services, SAMPLE_EVERY_MS);
     let generated: string;
     try {
       generated = await lastLine(generator);
     } finally {
       sampler.stop();
+      heapSampler.stop();
     }
     const readings = sampler.stop();
-    if (o.seriesFile) writeRssSeries(o.seriesFile, readings);
+    const heap = heapSampler.stop();
+    if (o.seriesFile) {
+      writeRssSeries(o.seriesFile, {
+        ...readings,
+        ...Object.fromEntries(Object.entries(heap).map(([name, points]) => [`${name}_heap`, points])),
+      });
+    }
     const gen = JSON.parse(generated) as {
       accepted: number;
       seconds: number;
@@ -71,9 +80,16 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     const perService = Object.fromEntries(
       Object.entries(growth).map(([name, g]) => [`soak_rss_growth_mb_${name}`, g.growthMb]),
     );
+    // The V8 heap's share of the growth (the rest is outside it: embedded ClickHouse, buffers).
+    const heapGrowth = Object.fromEntries(
+      Object.entries(heap)
+        .filter(([, points]) => points.filter((pt) => pt.t >= SOAK_WARM_UP_S).length >= 3)
+        .map(([name, points]) => [name, rssGrowth(points, SOAK_WARM_UP_S).growthMb]),
+    );
     return {
       soak_rss_growth_mb: Math.max(...Object.values(growth).map((g) => g.growthMb)),
       ...perService,
+      soak_heap_growth_mb: heapGrowth,
       soak_rss_mb: Object.fromEntries(
         Object.entries(growth).map(([name, g]) => [
           name,
