@@ -84,7 +84,7 @@ export async function benchRecsApiLatency(
   );
   let client: ReturnType<typeof spawnNode> | undefined;
   try {
-    const serverLines = lines(server);
+    const serverLines = lines(server, 'the recommendations API server');
     const { port } = JSON.parse(await serverLines.next()) as { port: number };
     client = spawnNode(
       'packages/cli/src/bench/recs-api-load.ts',
@@ -125,8 +125,8 @@ export async function benchRecsApiLatency(
   }
 }
 
-/** A child's stdout as lines, one `next()` at a time. */
-function lines(child: ChildProcess): { next(): Promise<string> } {
+/** A child's stdout as lines, one `next()` at a time; `next()` fails once the child is gone. */
+function lines(child: ChildProcess, name: string): { next(): Promise<string> } {
   const ready: string[] = [];
   const waiting: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
   let buffered = '';
@@ -141,14 +141,19 @@ function lines(child: ChildProcess): { next(): Promise<string> } {
       else ready.push(line);
     }
   });
-  child.on('exit', (code) => {
-    for (const w of waiting.splice(0))
-      w.reject(new Error(`the recommendations API server exited with ${code}`));
-  });
+  let gone: Error | undefined;
+  const fail = (err: Error) => {
+    gone = err;
+    for (const w of waiting.splice(0)) w.reject(err);
+  };
+  child.on('error', fail);
+  // 'close', not 'exit': a last line can still be in the pipe when the process has exited.
+  child.on('close', (code) => fail(new Error(`${name} exited with ${code} before its next line`)));
   return {
     next: () => {
       const line = ready.shift();
       if (line !== undefined) return Promise.resolve(line);
+      if (gone) return Promise.reject(gone);
       return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
     },
   };
@@ -212,27 +217,13 @@ async function retailStoredEvents(dataDir: string | undefined): Promise<StoredEv
 }
 
 /** Waits for the load process's report; `onMeasuring` runs when it says the warm-up is over. */
-function childReport(child: ReturnType<typeof spawnNode>, onMeasuring: () => void): Promise<RecsLoadReport> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    let report: RecsLoadReport | undefined;
-    child.stdout?.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      let end = buffered.indexOf('\n');
-      while (end >= 0) {
-        const line = buffered.slice(0, end).trim();
-        buffered = buffered.slice(end + 1);
-        if (line === 'measuring') onMeasuring();
-        else if (line.startsWith('{')) report = JSON.parse(line) as RecsLoadReport;
-        end = buffered.indexOf('\n');
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0 && report) resolve(report);
-      else reject(new Error(`the recommendations load process exited with ${code} and no report`));
-    });
-  });
+async function childReport(child: ChildProcess, onMeasuring: () => void): Promise<RecsLoadReport> {
+  const out = lines(child, 'the recommendations load process');
+  for (;;) {
+    const line = await out.next();
+    if (line === 'measuring') onMeasuring();
+    else if (line.startsWith('{')) return JSON.parse(line) as RecsLoadReport;
+  }
 }
 
 function round(ms: number): number {
