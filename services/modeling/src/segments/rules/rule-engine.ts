@@ -21,8 +21,6 @@ interface CustomerRuleState {
   traits: Map<string, TraitValue>;
   /** Membership per rule. */
   members: Uint8Array;
-  /** When the next windowed event of this customer expires (the queue entry that is current). */
-  nextExpiry: number | null;
 }
 
 export interface RuleEngineSnapshot {
@@ -126,10 +124,10 @@ export class RuleEngine {
     for (;;) {
       const next = this.expiries.peekTime();
       if (next === undefined || next > nowMs) break;
+      // One entry per customer, moved when their next expiry changes: a popped entry is current.
       const { time, key } = this.expiries.pop()!;
       const state = this.customers.get(key);
-      if (state === undefined || state.nextExpiry !== time) continue; // superseded entry
-      state.nextExpiry = null;
+      if (state === undefined) continue;
       this.clockMs = Math.max(this.clockMs ?? time, time);
       this.evaluate(key, state, this.rulesWithWindows, time, changes);
     }
@@ -148,7 +146,6 @@ export class RuleEngine {
         windows: [],
         traits: new Map(),
         members: new Uint8Array(this.rules.length),
-        nextExpiry: null,
       };
       this.customers.set(activity.userKey, state);
     }
@@ -185,7 +182,6 @@ export class RuleEngine {
         windows: [],
         traits: new Map(),
         members: new Uint8Array(this.rules.length),
-        nextExpiry: null,
       };
       this.customers.set(key, state);
     }
@@ -232,7 +228,6 @@ export class RuleEngine {
         ),
         traits: new Map(saved.traits),
         members: Uint8Array.from(engine.rules, (rule) => (saved.members.includes(rule.id) ? 1 : 0)),
-        nextExpiry: null,
       };
       engine.customers.set(saved.key, state);
       engine.schedule(saved.key, state);
@@ -281,7 +276,6 @@ export class RuleEngine {
     });
     if (next === null) this.expiries.delete(key);
     else this.expiries.set(next, key);
-    state.nextExpiry = next;
   }
 
   private compile(condition: Condition, rule: number): (state: CustomerRuleState) => boolean {
