@@ -167,3 +167,37 @@ describe('ItemCooccurrence snapshots', () => {
     expect(() => ItemCooccurrence.fromSnapshot({ ...snapshot, norm: [1, 2] })).toThrow(/do not match/);
   });
 });
+
+describe('ItemCooccurrence neighbour reads between learned events', () => {
+  // The API asks between learned batches; the same items come up again with the same k and measure.
+  it.each(['cosine', 'llr'] as const)(
+    'answers by %s exactly what a model without cached reads scores, while learning goes on',
+    async (measure) => {
+      // MovieLens: popular films come back again and again, so their neighbours keep changing.
+      const events = await movieLensInteractions(6000);
+      const live = new ItemCooccurrence({ halfLifeDays: 30 });
+      let asked = 0;
+      for (let i = 0; i < events.length; i++) {
+        live.learn(events[i]!);
+        if (i % 500 !== 499) continue;
+        // Items of recent events: those whose neighbours the events since the last round changed.
+        const items = [...new Set(events.slice(Math.max(0, i - 300), i + 1).map((x) => x.item))];
+        // A model restored from the same state has read nothing yet: it scores everything afresh.
+        const fresh = ItemCooccurrence.fromSnapshot(live.toSnapshot());
+        for (const item of items) {
+          const answer = live.neighbours(item, 5, measure, 0.6);
+          asked += answer.length;
+          expect(live.neighbours(item, 5, measure, 0.6)).toEqual(answer);
+          expect(answer).toEqual(fresh.neighbours(item, 5, measure, 0.6));
+        }
+      }
+      // Not vacuous: the items asked about have neighbours.
+      expect(asked).toBeGreaterThan(100);
+      // Another k is another answer, not the last one cut short or padded.
+      const item = events.at(-1)!.item;
+      const fresh = ItemCooccurrence.fromSnapshot(live.toSnapshot());
+      for (const k of [3, 8])
+        expect(live.neighbours(item, k, measure, 0.6)).toEqual(fresh.neighbours(item, k, measure, 0.6));
+    },
+  );
+});

@@ -10,6 +10,7 @@ import { RecsSnapshotError } from './errors.js';
 import { checkInteraction, type Interaction } from './interaction.js';
 import { GrowableFloats, ItemIndex } from './item-index.js';
 import { positiveLlr } from './llr.js';
+import { NeighbourCache } from './neighbour-cache.js';
 import { NeighbourLists } from './neighbour-lists.js';
 import { PowerCache } from './power-cache.js';
 import { selectTop } from './top-k.js';
@@ -77,6 +78,7 @@ export class ItemCooccurrence {
   private total = 0;
   /** N_b^(1−α) per item: a power per neighbour per request was a third of a recommendation's time. */
   private readonly powers = new PowerCache();
+  private readonly topCache = new NeighbourCache();
   private watermark: number | null = null;
   private learned = 0;
   private pruned = 0;
@@ -171,8 +173,8 @@ export class ItemCooccurrence {
   }
 
   /**
-   * The `k` most similar items to `item` by `measure`, best first; [] for an unknown item. Computed
-   * from the counts at call time (nothing cached), so it is exact for the current state.
+   * The `k` most similar items to `item` by `measure`, best first; [] for an unknown item. Exact for
+   * the current state: scored from the counts, or read from scores of the same counts.
    */
   neighbours(
     item: string,
@@ -204,6 +206,24 @@ export class ItemCooccurrence {
    * co-occurrence matrix, its total), 0 for pairs that co-occur less than chance.
    */
   topNeighbours(idx: number, k: number, measure: SimilarityMeasure, alpha = 0.5): number {
+    // Every change of the counts goes through learn(), so the number learned is their generation.
+    const generation = this.learned;
+    const cached = this.topCache.read(
+      idx,
+      k,
+      measure,
+      alpha,
+      generation,
+      this.scratchItems,
+      this.scratchScores,
+    );
+    if (cached >= 0) return cached;
+    const n = this.scoreNeighbours(idx, k, measure, alpha);
+    this.topCache.write(idx, k, measure, alpha, generation, this.scratchItems, this.scratchScores, n);
+    return n;
+  }
+
+  private scoreNeighbours(idx: number, k: number, measure: SimilarityMeasure, alpha: number): number {
     const ids = this.lists.idsOf(idx);
     const values = this.lists.valuesOf(idx);
     const count = ids.length;

@@ -1,0 +1,92 @@
+import type { SimilarityMeasure } from './cooccurrence.js';
+
+interface Entry {
+  generation: number;
+  measure: SimilarityMeasure;
+  alpha: number;
+  n: number;
+  items: Int32Array;
+  scores: Float64Array;
+}
+
+/**
+ * Each item's top neighbours as last scored, valid while the counts they were scored from are
+ * unchanged: the owner passes a generation that moves with every change of its counts, so a read
+ * gives exactly what scoring afresh would. Scoring an item's whole candidate list is a third of a
+ * personal recommendation; the same items come up again and again between two learned batches
+ * (the API answers between Kafka batches), so most answers read instead of score.
+ *
+ * Keyed by item and k, as the API asks an item's neighbours with the request's k and a person's
+ * history items with the model's: one entry per item would be overwritten back and forth.
+ * Bounded: at `maxEntries` entries every entry is dropped at once, which costs a rescoring of the
+ * items still asked for and never more memory than maxEntries × k.
+ */
+/** Larger k are not cached (the API asks at most 100). */
+const MAX_K = 4096;
+
+export class NeighbourCache {
+  private entries = new Map<number, Entry>();
+
+  constructor(private readonly maxEntries = 65_536) {}
+
+  /** Copies item `idx`'s cached top `k` into `items`/`scores` and returns how many; -1 when stale or absent. */
+  read(
+    idx: number,
+    k: number,
+    measure: SimilarityMeasure,
+    alpha: number,
+    generation: number,
+    items: Int32Array,
+    scores: Float64Array,
+  ): number {
+    if (k >= MAX_K) return -1;
+    const e = this.entries.get(idx * MAX_K + k);
+    if (
+      e === undefined ||
+      e.generation !== generation ||
+      e.measure !== measure ||
+      e.alpha !== alpha ||
+      items.length < e.n
+    ) {
+      return -1;
+    }
+    items.set(e.items.subarray(0, e.n));
+    scores.set(e.scores.subarray(0, e.n));
+    return e.n;
+  }
+
+  /** Keeps the first `n` of `items`/`scores` as item `idx`'s top `k` at `generation`. */
+  write(
+    idx: number,
+    k: number,
+    measure: SimilarityMeasure,
+    alpha: number,
+    generation: number,
+    items: Int32Array,
+    scores: Float64Array,
+    n: number,
+  ): void {
+    if (k >= MAX_K) return;
+    const key = idx * MAX_K + k;
+    let e = this.entries.get(key);
+    if (e === undefined) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      e = { generation, measure, alpha, n: 0, items: new Int32Array(n), scores: new Float64Array(n) };
+      this.entries.set(key, e);
+    } else if (e.items.length < n) {
+      // Stale entries are rewritten in place: between batches the cache makes no garbage.
+      e.items = new Int32Array(n);
+      e.scores = new Float64Array(n);
+    }
+    e.generation = generation;
+    e.measure = measure;
+    e.alpha = alpha;
+    e.n = n;
+    e.items.set(items.subarray(0, n));
+    e.scores.set(scores.subarray(0, n));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
