@@ -23,6 +23,8 @@ export function triggerTestConfig(
       groupId: `${prefix}-trigger`,
       fromBeginning: true,
       sessionTimeoutMs: 10_000,
+      fetchMinBytes: 65_536,
+      commitIntervalMs: 1000,
     },
     redisUrl: REDIS_URL,
     queuePrefix: prefix,

@@ -32,7 +32,6 @@ export class EventConsumer extends TopicConsumer<EventConsumerOptions> {
     batch,
     resolveOffset,
     heartbeat,
-    commitOffsetsIfNecessary,
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
@@ -53,7 +52,6 @@ export class EventConsumer extends TopicConsumer<EventConsumerOptions> {
       resolveOffset(last);
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
   }
 
   private decode(lines: readonly string[]): StoredEvent[] {

@@ -33,7 +33,6 @@ export class SegmentConsumer extends TopicConsumer<SegmentConsumerOptions> {
     batch,
     resolveOffset,
     heartbeat,
-    commitOffsetsIfNecessary,
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
@@ -44,7 +43,6 @@ export class SegmentConsumer extends TopicConsumer<SegmentConsumerOptions> {
       resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
       await heartbeat();
     }
-    await commitOffsetsIfNecessary();
   }
 
   private async handle(messages: readonly KafkaMessage[], partition: number): Promise<void> {

@@ -59,6 +59,7 @@ export async function startTopicConsumers(o: {
   };
   const shared = {
     kafka,
+    commitIntervalMs: config.kafka.commitIntervalMs,
     maxLatenessMs: config.maxLatenessHours * 3_600_000,
     queue: o.queue,
     jobOptions,
@@ -70,7 +71,7 @@ export async function startTopicConsumers(o: {
   };
   const events = new EventConsumer({
     ...shared,
-    consumerConfig: consumerConfig(config.kafka.groupId),
+    consumerConfig: { ...consumerConfig(config.kafka.groupId), minBytes: config.kafka.fetchMinBytes },
     topic: topics.events,
     fromBeginning: config.kafka.fromBeginning,
     people: o.people,
