@@ -18,7 +18,7 @@ import {
   type ServingModel,
 } from '@pulse/modeling';
 import { learnRetail, type RecsServerReport } from './recs-api-latency.js';
-import { exposeGc } from './recs-memory.js';
+import { exposeGc, settle } from './recs-memory.js';
 import { percentile } from './trigger-latency.js';
 
 const [planFile = '', requestsArg = '12000'] = process.argv.slice(2);
@@ -68,8 +68,10 @@ const { recs, people, plan } = await learnRetail(
   Number(requestsArg),
 );
 writeFileSync(planFile, JSON.stringify(plan));
-// What a replay left behind is not what a running service holds: collected before serving.
-exposeGc()();
+// What a replay left behind is not what a running service holds: collected before serving, as
+// settled as a long-running service's heap (one collection left 120 MB more resident, which the
+// host's periodic memory sampling on this VM turns into longer stalls).
+await settle(exposeGc());
 const model = recs.model as ServingModel;
 const compute: number[] = [];
 const served: number[] = [];

@@ -27,7 +27,7 @@ export async function benchBytesPerPair(events: readonly Interaction[]): Promise
  * doubling arrays leave many) are released by a background task after the collection, and reading
  * memory before that made the figure swing between 33 and 97 bytes from run to run.
  */
-async function settle(gc: () => void): Promise<void> {
+export async function settle(gc: () => void): Promise<void> {
   gc();
   await new Promise((resolve) => setTimeout(resolve, 200));
   gc();
