@@ -18,7 +18,7 @@ export interface SegmentEngineOptions {
   rfmRefreshEveryMs?: number;
   /** Event time between cluster refits; default 7 days; null: only when refresh() is called. */
   clusterRefreshEveryMs?: number | null;
-  /** Message ids remembered to count a redelivered event once; default 100,000. */
+  /** Message ids remembered to count a redelivered event once; default 100,000; 0 when the caller deduplicates. */
   dedupCapacity?: number;
   predictionModel?: PredictionModelJson | null;
 }

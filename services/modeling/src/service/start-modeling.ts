@@ -92,6 +92,9 @@ export async function start(
   const segments = new SegmentsModel({
     rules: config.segments.rules,
     predictionModel: config.segments.predictionModel,
+    // The worker drops repeated message ids before any model sees them (MODELING_DEDUP_WINDOW); a
+    // second window of 100,000 ids here only made every checkpoint larger.
+    dedupCapacity: 0,
   });
   const metrics = createServiceMetrics(registry, { segments, people, model: serving });
 

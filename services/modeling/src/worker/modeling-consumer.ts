@@ -180,18 +180,18 @@ export class ModelingConsumer {
     const state: Record<string, unknown> = {};
     for (const model of this.o.models) state[model.name] = model.snapshot();
     if (this.recent) state[RECENT_IDS] = this.recent.toJSON();
-    const serialized = JSON.stringify(state);
     const version = this.version + 1;
     const events = this.events;
+    const row = this.o.store.encode(version, offsets, state, events);
     const taken = this.sinceCheckpoint;
     const started = performance.now();
     this.writing = (async () => {
       try {
-        await this.o.store.write(version, offsets, serialized, events);
+        await this.o.store.write(version, row);
         this.version = version;
         this.sinceCheckpoint -= taken;
         this.o.metrics.checkpointSeconds.observe((performance.now() - started) / 1000);
-        this.o.metrics.checkpointBytes.set(serialized.length);
+        this.o.metrics.checkpointBytes.set(row.length);
         await this.o.consumer
           .commitOffsets(
             Object.entries(offsets[this.o.topic]!).map(([partition, offset]) => ({
