@@ -50,12 +50,17 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     }
     const readings = sampler.stop();
     const heap = heapSampler.stop();
-    if (o.seriesFile) {
-      writeRssSeries(o.seriesFile, {
-        ...readings,
-        ...Object.fromEntries(Object.entries(heap).map(([name, points]) => [`${name}_heap`, points])),
-      });
+    const parts = sampler.parts();
+    // Per service, each part of its memory as a series of its own: `modeling_anon`, `modeling_heap_total`, ...
+    const partSeries: Record<string, RssPoint[]> = {};
+    for (const [name, p] of Object.entries(parts)) {
+      partSeries[`${name}_anon`] = p.anon;
+      partSeries[`${name}_file`] = p.file;
     }
+    for (const [name, series] of Object.entries(heap)) {
+      for (const [part, points] of Object.entries(series)) partSeries[`${name}_${part}`] = points;
+    }
+    if (o.seriesFile) writeRssSeries(o.seriesFile, { ...readings, ...partSeries });
     const gen = JSON.parse(generated) as {
       accepted: number;
       seconds: number;
@@ -80,16 +85,30 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     const perService = Object.fromEntries(
       Object.entries(growth).map(([name, g]) => [`soak_rss_growth_mb_${name}`, g.growthMb]),
     );
-    // The V8 heap's share of the growth (the rest is outside it: embedded ClickHouse, buffers).
+    // Where each service's growth sits: anonymous or file-backed pages; of the anonymous, the V8
+    // heap in use, the heap V8 reserved, and memory held outside it (Buffers). What none of these
+    // explains is native: the embedded ClickHouse, malloc arenas.
+    const partsGrowth = growthOfParts(partSeries);
     const heapGrowth = Object.fromEntries(
-      Object.entries(heap)
-        .filter(([, points]) => points.filter((pt) => pt.t >= SOAK_WARM_UP_S).length >= 3)
-        .map(([name, points]) => [name, rssGrowth(points, SOAK_WARM_UP_S).growthMb]),
+      Object.keys(heap).flatMap((name) => {
+        const g = partsGrowth[`${name}_heap`];
+        return g === undefined ? [] : [[name, g]];
+      }),
     );
     return {
       soak_rss_growth_mb: Math.max(...Object.values(growth).map((g) => g.growthMb)),
       ...perService,
       soak_heap_growth_mb: heapGrowth,
+      soak_growth_parts_mb: Object.fromEntries(
+        Object.keys(readings).map((name) => [
+          name,
+          Object.fromEntries(
+            Object.entries(partsGrowth)
+              .filter(([series]) => series.startsWith(`${name}_`))
+              .map(([series, mb]) => [series.slice(name.length + 1), mb]),
+          ),
+        ]),
+      ),
       soak_rss_mb: Object.fromEntries(
         Object.entries(growth).map(([name, g]) => [
           name,
@@ -115,6 +134,15 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       soak_load_average: load,
     };
   });
+}
+
+/** Growth (MB) of each series with enough readings after the warm-up. */
+function growthOfParts(series: Record<string, RssPoint[]>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(series)
+      .filter(([, points]) => points.filter((pt) => pt.t >= SOAK_WARM_UP_S).length >= 3)
+      .map(([name, points]) => [name, rssGrowth(points, SOAK_WARM_UP_S).growthMb]),
+  );
 }
 
 /** `{ service: [[seconds, MB], ...] }`, one reading per line of the file. */
