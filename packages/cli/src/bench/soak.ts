@@ -50,17 +50,15 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     }
     const readings = sampler.stop();
     const heap = heapSampler.stop();
-    const parts = sampler.parts();
-    // Per service, each part of its memory as a series of its own: `modeling_anon`, `modeling_heap_total`, ...
-    const partSeries: Record<string, RssPoint[]> = {};
-    for (const [name, p] of Object.entries(parts)) {
-      partSeries[`${name}_anon`] = p.anon;
-      partSeries[`${name}_file`] = p.file;
+    // Per service, each part of its memory: anonymous and file-backed pages, V8 heap used, reserved, external.
+    const parts: Record<string, Record<string, RssPoint[]>> = {};
+    for (const [name, p] of Object.entries(sampler.parts())) parts[name] = { ...p, ...heap[name] };
+    if (o.seriesFile) {
+      const flat = Object.entries(parts).flatMap(([name, series]) =>
+        Object.entries(series).map(([part, points]) => [`${name}_${part}`, points] as const),
+      );
+      writeRssSeries(o.seriesFile, { ...readings, ...Object.fromEntries(flat) });
     }
-    for (const [name, series] of Object.entries(heap)) {
-      for (const [part, points] of Object.entries(series)) partSeries[`${name}_${part}`] = points;
-    }
-    if (o.seriesFile) writeRssSeries(o.seriesFile, { ...readings, ...partSeries });
     const gen = JSON.parse(generated) as {
       accepted: number;
       seconds: number;
@@ -88,26 +86,11 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     // Where each service's growth sits: anonymous or file-backed pages; of the anonymous, the V8
     // heap in use, the heap V8 reserved, and memory held outside it (Buffers). What none of these
     // explains is native: the embedded ClickHouse, malloc arenas.
-    const partsGrowth = growthOfParts(partSeries);
-    const heapGrowth = Object.fromEntries(
-      Object.keys(heap).flatMap((name) => {
-        const g = partsGrowth[`${name}_heap`];
-        return g === undefined ? [] : [[name, g]];
-      }),
-    );
     return {
       soak_rss_growth_mb: Math.max(...Object.values(growth).map((g) => g.growthMb)),
       ...perService,
-      soak_heap_growth_mb: heapGrowth,
       soak_growth_parts_mb: Object.fromEntries(
-        Object.keys(readings).map((name) => [
-          name,
-          Object.fromEntries(
-            Object.entries(partsGrowth)
-              .filter(([series]) => series.startsWith(`${name}_`))
-              .map(([series, mb]) => [series.slice(name.length + 1), mb]),
-          ),
-        ]),
+        Object.entries(parts).map(([name, series]) => [name, growthOfParts(series)]),
       ),
       soak_rss_mb: Object.fromEntries(
         Object.entries(growth).map(([name, g]) => [
