@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { holdNativeMemoryTrim } from '@pulse/common';
 
 // chdb is a native engine: it is loaded only when an embedded client is
 // created, so that server mode, loadMigrations and type imports never load
@@ -21,6 +22,8 @@ export interface ClickHouseConfig {
   database: string;
   /** Data directory of the embedded engine; one process owns one. */
   chdbPath: string;
+  /** With the embedded engine: how often the process gives freed native memory back (ms; 0: never). */
+  nativeTrimIntervalMs?: number | undefined;
 }
 
 export function clickhouseMode(config: ClickHouseConfig): 'server' | 'embedded' {
@@ -47,6 +50,12 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   const chdb = loadChdbConnection().createChdbConnection({ path: config.chdbPath });
   const client = createClient({ connection: chdb as unknown as ClientConnection });
   embedded.set(client, chdb);
+  const release = holdNativeMemoryTrim(config.nativeTrimIntervalMs);
+  const close = client.close.bind(client);
+  client.close = async () => {
+    release();
+    await close();
+  };
   return client;
 }
 

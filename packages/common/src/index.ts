@@ -7,6 +7,7 @@ export * from './lifecycle.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './model-metrics.js';
+export * from './native-memory-trim.js';
 export * from './ops-server.js';
 export * from './queue-metrics.js';
 export * from './redact.js';

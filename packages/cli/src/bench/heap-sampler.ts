@@ -8,6 +8,10 @@ export const HEAP_SERIES = {
   heap_total: 'pulse_nodejs_heap_size_total_bytes',
   /** Memory of JavaScript objects held outside the heap: Buffers (Kafka batches), ArrayBuffers. */
   external: 'pulse_nodejs_external_memory_bytes',
+  /** glibc's arenas, where the process trims them (the embedded ClickHouse's hosts): in use... */
+  malloc_in_use: 'pulse_native_malloc_bytes kind="in_use"',
+  /** ...and freed but kept by the arenas until a trim. */
+  malloc_free: 'pulse_native_malloc_bytes kind="free"',
 } as const;
 
 export type HeapSeries = keyof typeof HEAP_SERIES;
@@ -17,16 +21,28 @@ export interface HeapSampler {
   stop(): Record<string, Record<HeapSeries, RssPoint[]>>;
 }
 
-const patterns = Object.entries(HEAP_SERIES).map(
-  ([series, metric]) =>
-    [
-      series as HeapSeries,
-      new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, 'm'),
-    ] as const,
-);
+// A metric's name, and after a space one label it must carry (wherever prom-client puts it).
+const patterns = Object.entries(HEAP_SERIES).map(([series, metric]) => {
+  const [name, label] = metric.split(' ');
+  const labels = label ? `\\{[^}]*${label}[^}]*\\}` : '(?:\\{[^}]*\\})?';
+  return [
+    series as HeapSeries,
+    new RegExp(`^${name}${labels} (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, 'm'),
+  ] as const;
+});
+
+/** The series' figures in one /metrics text (a series the text lacks is left out). */
+export function heapFigures(text: string): Partial<Record<HeapSeries, number>> {
+  const figures: Partial<Record<HeapSeries, number>> = {};
+  for (const [series, pattern] of patterns) {
+    const value = pattern.exec(text)?.[1];
+    if (value !== undefined) figures[series] = Number(value);
+  }
+  return figures;
+}
 
 function emptySeries(): Record<HeapSeries, RssPoint[]> {
-  return { heap: [], heap_total: [], external: [] };
+  return { heap: [], heap_total: [], external: [], malloc_in_use: [], malloc_free: [] };
 }
 
 /**
@@ -49,9 +65,8 @@ export function sampleHeap(
       void fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(Math.max(1000, everyMs - 500)) })
         .then((r) => r.text())
         .then((text) => {
-          for (const [series, pattern] of patterns) {
-            const bytes = pattern.exec(text)?.[1];
-            if (bytes !== undefined) points[s.name]?.[series].push({ t, bytes: Number(bytes) });
+          for (const [series, bytes] of Object.entries(heapFigures(text))) {
+            points[s.name]?.[series as HeapSeries].push({ t, bytes });
           }
         })
         .catch(() => undefined);
@@ -72,4 +87,30 @@ export function sampleHeap(
       return points;
     },
   };
+}
+
+/**
+ * Per service, what its native memory trimmer did over the run (pulse_native_memory_trims_total and
+ * the longest trim in ms): only the processes that host the embedded ClickHouse trim.
+ */
+export async function readTrimFigures(
+  services: ReadonlyArray<{ name: string; url: string }>,
+): Promise<Record<string, { trims: number; longest_ms: number }>> {
+  const figure = (text: string, metric: string) =>
+    Number(new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const entries = await Promise.all(
+    services.map(async (s) => {
+      const text = await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(5000) })
+        .then((r) => r.text())
+        .catch(() => '');
+      return [
+        s.name,
+        {
+          trims: figure(text, 'pulse_native_memory_trims_total'),
+          longest_ms: Math.round(figure(text, 'pulse_native_memory_trim_longest_seconds') * 1e4) / 10,
+        },
+      ] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }

@@ -5,7 +5,7 @@ import { topicNames } from '@pulse/kafka';
 import { recordsBehind } from './bench-env.js';
 import { loadAverage, queryStored, withLoadPipeline } from './bench-pipeline.js';
 import { lastLine, spawnNode } from './child-service.js';
-import { sampleHeap } from './heap-sampler.js';
+import { readTrimFigures, sampleHeap } from './heap-sampler.js';
 import type { Capacity } from './load-settings.js';
 import { type RssPoint, rssGrowth } from './rss-growth.js';
 import { sampleRss } from './rss-sampler.js';
@@ -71,6 +71,7 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       trigger: await recordsBehind(p.run.kafka, p.groups.trigger, events),
     };
     const load = loadAverage();
+    const trims = await readTrimFigures(p.services);
     await p.drainAndStop(300_000);
     const stored = await queryStored(p.run, async (client, table) => {
       const [row] = await queryRows<{ n: string }>(client, `SELECT uniqExact(message_id) AS n FROM ${table}`);
@@ -104,6 +105,8 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
           },
         ]),
       ),
+      // How often each process gave freed native memory back, and its longest trim (ms).
+      soak_native_trims: trims,
       soak_seconds: o.seconds,
       soak_warm_up_seconds: SOAK_WARM_UP_S,
       soak_target_events_per_s: rate,
