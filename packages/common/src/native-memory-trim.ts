@@ -3,13 +3,15 @@ import { createRequire } from 'node:module';
 /**
  * The embedded engine allocates from glibc's malloc on many threads (a pool of
  * ~200 in a busy process), and glibc keeps what they free: in 10-minute soaks
- * the arenas of ingest and modeling grew by 40-100 MB while the memory in use
- * in them stayed flat, and one malloc_trim(0) gave 51 and 75 MB of it back.
- * glibc only returns memory at the top of a heap by itself; malloc_trim also
- * releases free pages in the middle of every arena. So while an embedded
- * client is open, the process trims every `intervalMs`.
+ * one malloc_trim(0) from a debugger gave 160 MB of ingest and 89 MB of
+ * modeling back. glibc only returns memory at the top of a heap by itself;
+ * malloc_trim also releases free pages in the middle of every arena. So while
+ * an embedded client is open, the process trims every `intervalMs`. Every 30 s
+ * the memory kept by the arenas still grew (by 26-29 MB over a soak); every 5 s
+ * it stayed flat (0.5 and 6.6 MB) and modeling's whole growth went from 73-148
+ * MB to -3.
  */
-export const NATIVE_TRIM_INTERVAL_MS = 30_000;
+export const NATIVE_TRIM_INTERVAL_MS = 5_000;
 
 interface AsyncTrim {
   /** Runs malloc_trim on a libuv worker thread: the event loop never waits for it. */
