@@ -1,3 +1,4 @@
+import { parseExposition, type Sample } from '../status/exposition.js';
 import type { RssPoint } from './rss-growth.js';
 
 /** What is read of each service's V8 memory (prom-client's default metrics). */
@@ -9,9 +10,9 @@ export const HEAP_SERIES = {
   /** Memory of JavaScript objects held outside the heap: Buffers (Kafka batches), ArrayBuffers. */
   external: 'pulse_nodejs_external_memory_bytes',
   /** glibc's arenas, where the process trims them (the embedded ClickHouse's hosts): in use... */
-  malloc_in_use: 'pulse_native_malloc_bytes kind="in_use"',
+  malloc_in_use: 'pulse_native_malloc_bytes{kind=in_use}',
   /** ...and freed but kept by the arenas until a trim. */
-  malloc_free: 'pulse_native_malloc_bytes kind="free"',
+  malloc_free: 'pulse_native_malloc_bytes{kind=free}',
 } as const;
 
 export type HeapSeries = keyof typeof HEAP_SERIES;
@@ -21,22 +22,22 @@ export interface HeapSampler {
   stop(): Record<string, Record<HeapSeries, RssPoint[]>>;
 }
 
-// A metric's name, and after a space one label it must carry (wherever prom-client puts it).
-const patterns = Object.entries(HEAP_SERIES).map(([series, metric]) => {
-  const [name, label] = metric.split(' ');
-  const labels = label ? `\\{[^}]*${label}[^}]*\\}` : '(?:\\{[^}]*\\})?';
-  return [
-    series as HeapSeries,
-    new RegExp(`^${name}${labels} (\\d+(?:\\.\\d+)?(?:e\\+\\d+)?)$`, 'm'),
-  ] as const;
-});
+/** A series' metric name and the one label (`{kind=free}`) it must carry, if any. */
+function seriesMatcher(metric: string): (sample: Sample) => boolean {
+  const [, name, key, value] = /^([^{]+)(?:\{(\w+)=(\w+)\})?$/.exec(metric) ?? [];
+  return (sample) => sample.name === name && (key === undefined || sample.labels[key] === value);
+}
+const matchers = Object.entries(HEAP_SERIES).map(
+  ([series, metric]) => [series as HeapSeries, seriesMatcher(metric)] as const,
+);
 
 /** The series' figures in one /metrics text (a series the text lacks is left out). */
 export function heapFigures(text: string): Partial<Record<HeapSeries, number>> {
+  const { samples } = parseExposition(text);
   const figures: Partial<Record<HeapSeries, number>> = {};
-  for (const [series, pattern] of patterns) {
-    const value = pattern.exec(text)?.[1];
-    if (value !== undefined) figures[series] = Number(value);
+  for (const [series, matches] of matchers) {
+    const sample = samples.find(matches);
+    if (sample !== undefined) figures[series] = sample.value;
   }
   return figures;
 }
@@ -96,18 +97,19 @@ export function sampleHeap(
 export async function readTrimFigures(
   services: ReadonlyArray<{ name: string; url: string }>,
 ): Promise<Record<string, { trims: number; longest_ms: number }>> {
-  const figure = (text: string, metric: string) =>
-    Number(new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  // An unreadable scrape leaves the figures NaN: the soak's other results still stand.
+  const figure = (samples: Sample[], metric: string) =>
+    samples.find((sample) => sample.name === metric)?.value ?? Number.NaN;
   const entries = await Promise.all(
     services.map(async (s) => {
-      const text = await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(5000) })
-        .then((r) => r.text())
-        .catch(() => '');
+      const samples = await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(5000) })
+        .then(async (r) => parseExposition(await r.text()).samples)
+        .catch((): Sample[] => []);
       return [
         s.name,
         {
-          trims: figure(text, 'pulse_native_memory_trims_total'),
-          longest_ms: Math.round(figure(text, 'pulse_native_memory_trim_longest_seconds') * 1e4) / 10,
+          trims: figure(samples, 'pulse_native_memory_trims_total'),
+          longest_ms: Math.round(figure(samples, 'pulse_native_memory_trim_longest_seconds') * 1e4) / 10,
         },
       ] as const;
     }),
