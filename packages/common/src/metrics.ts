@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { mallocStats, nativeTrimStats } from './native-memory-trim.js';
 
 /**
@@ -17,12 +17,16 @@ export function createMetricsRegistry(service: string, options: { defaultMetrics
 
 /** What the process's native memory trimmer did (see native-memory-trim.ts); 0 where nothing trims. */
 function registerNativeTrimMetrics(registry: Registry): void {
-  new Gauge({
+  // A counter, as its name says: each scrape adds the trims since the last one.
+  let counted = 0;
+  new Counter({
     name: 'pulse_native_memory_trims_total',
     help: 'Times this process gave freed native memory back to the system (malloc_trim)',
     registers: [registry],
     collect() {
-      this.set(nativeTrimStats().trims);
+      const trims = nativeTrimStats().trims;
+      this.inc(trims - counted);
+      counted = trims;
     },
   });
   new Gauge({
