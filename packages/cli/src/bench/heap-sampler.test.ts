@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseExposition } from '../status/exposition.js';
 import { heapFigures } from './heap-sampler.js';
 
 describe('heapFigures', () => {
@@ -12,7 +13,7 @@ describe('heapFigures', () => {
       'pulse_native_malloc_bytes{kind="in_use",service="ingest"} 52428800',
       'pulse_native_malloc_bytes{kind="mmapped",service="ingest"} 999',
     ].join('\n');
-    expect(heapFigures(text)).toEqual({
+    expect(heapFigures(parseExposition(text).samples)).toEqual({
       heap: 104857600,
       heap_total: 150000000,
       external: 2048,
@@ -22,6 +23,7 @@ describe('heapFigures', () => {
   });
 
   it('leaves out what a service does not report (no trimmer: no malloc figures)', () => {
-    expect(heapFigures('pulse_nodejs_heap_size_used_bytes{service="collector"} 5\n')).toEqual({ heap: 5 });
+    const text = 'pulse_nodejs_heap_size_used_bytes{service="collector"} 5\n';
+    expect(heapFigures(parseExposition(text).samples)).toEqual({ heap: 5 });
   });
 });

@@ -1,4 +1,5 @@
-import { parseExposition, type Sample } from '../status/exposition.js';
+import type { Sample } from '../status/exposition.js';
+import { readMetrics } from '../status/scrape.js';
 import type { RssPoint } from './rss-growth.js';
 
 /** What is read of each service's V8 memory (prom-client's default metrics). */
@@ -31,9 +32,8 @@ const matchers = Object.entries(HEAP_SERIES).map(
   ([series, metric]) => [series as HeapSeries, seriesMatcher(metric)] as const,
 );
 
-/** The series' figures in one /metrics text (a series the text lacks is left out). */
-export function heapFigures(text: string): Partial<Record<HeapSeries, number>> {
-  const { samples } = parseExposition(text);
+/** The series' figures in one scrape's samples (a series the scrape lacks is left out). */
+export function heapFigures(samples: readonly Sample[]): Partial<Record<HeapSeries, number>> {
   const figures: Partial<Record<HeapSeries, number>> = {};
   for (const [series, matches] of matchers) {
     const sample = samples.find(matches);
@@ -63,14 +63,11 @@ export function sampleHeap(
   const read = () => {
     const t = (performance.now() - started) / 1000;
     for (const s of services) {
-      void fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(Math.max(1000, everyMs - 500)) })
-        .then((r) => r.text())
-        .then((text) => {
-          for (const [series, bytes] of Object.entries(heapFigures(text))) {
-            points[s.name]?.[series as HeapSeries].push({ t, bytes });
-          }
-        })
-        .catch(() => undefined);
+      void readMetrics(`${s.url}/metrics`, Math.max(1000, everyMs - 500)).then(({ metrics }) => {
+        for (const [series, bytes] of Object.entries(heapFigures(metrics?.samples ?? []))) {
+          points[s.name]?.[series as HeapSeries].push({ t, bytes });
+        }
+      });
     }
   };
   read();
@@ -98,13 +95,11 @@ export async function readTrimFigures(
   services: ReadonlyArray<{ name: string; url: string }>,
 ): Promise<Record<string, { trims: number; longest_ms: number }>> {
   // An unreadable scrape leaves the figures NaN: the soak's other results still stand.
-  const figure = (samples: Sample[], metric: string) =>
+  const figure = (samples: readonly Sample[], metric: string) =>
     samples.find((sample) => sample.name === metric)?.value ?? Number.NaN;
   const entries = await Promise.all(
     services.map(async (s) => {
-      const samples = await fetch(`${s.url}/metrics`, { signal: AbortSignal.timeout(5000) })
-        .then(async (r) => parseExposition(await r.text()).samples)
-        .catch((): Sample[] => []);
+      const samples = (await readMetrics(`${s.url}/metrics`, 5000)).metrics?.samples ?? [];
       return [
         s.name,
         {

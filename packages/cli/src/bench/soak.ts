@@ -85,8 +85,9 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       Object.entries(growth).map(([name, g]) => [`soak_rss_growth_mb_${name}`, g.growthMb]),
     );
     // Where each service's growth sits: anonymous or file-backed pages; of the anonymous, the V8
-    // heap in use, the heap V8 reserved, and memory held outside it (Buffers). What none of these
-    // explains is native: the embedded ClickHouse, malloc arenas.
+    // heap in use, the heap V8 reserved, memory held outside it (Buffers), and in the embedded
+    // ClickHouse's hosts glibc's arenas (in use, and freed but kept). The rest is other native
+    // memory: thread stacks, V8's code.
     return {
       soak_rss_growth_mb: Math.max(...Object.values(growth).map((g) => g.growthMb)),
       ...perService,

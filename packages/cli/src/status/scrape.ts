@@ -29,7 +29,8 @@ export async function scrape(target: Target, timeoutMs = 3000): Promise<Scrape> 
   return { target, at, ...metrics, ...readiness };
 }
 
-async function readMetrics(
+/** One /metrics read and parsed; a failure is `error`, never an exception. */
+export async function readMetrics(
   url: string,
   timeoutMs: number,
 ): Promise<{ metrics?: Exposition; error?: string }> {
