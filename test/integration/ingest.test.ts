@@ -11,12 +11,12 @@ import {
   start,
 } from '@pulse/ingest';
 import { consumerLag, type DeadLetter, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
-import { type Message, Partitioners, type Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, testDatabase } from '../support/chdb.js';
 import { tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, readTopic, testKafka } from '../support/kafka.js';
+import { deleteTopics, readTopic, testKafka, testProducer } from '../support/kafka.js';
 import { metricValue as metric } from '../support/metrics.js';
 
 // One chdb data directory for the whole file (one engine per process); each
@@ -68,15 +68,12 @@ async function pipeline(): Promise<TestPipeline> {
   const groupId = `${prefix}-ingest`;
   const names = topicNames(prefix);
   await ensureTopics(kafka, topicCatalogue(prefix));
-  const testProducer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
-  await testProducer.connect();
-  producer = testProducer;
+  const ownProducer = testProducer(kafka);
+  await ownProducer.connect();
+  producer = ownProducer;
   cleanups.push(
     () => deleteTopics(kafka, prefix),
-    () => testProducer.disconnect(),
+    () => ownProducer.disconnect(),
     () => clickhouse.command({ query: `DROP DATABASE IF EXISTS ${database}` }),
   );
   const config = (overrides: Partial<IngestConfig> = {}) =>

@@ -6,7 +6,7 @@ import { type ModelingService, modelingConfigFromEnv, start } from '@pulse/model
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, testDatabase } from '../support/chdb.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
-import { deleteTopics, readCommitted, testKafka } from '../support/kafka.js';
+import { deleteTopics, readCommitted, testKafka, testProducer } from '../support/kafka.js';
 import { retailStoredEvents, storedEventMessages } from '../support/retail-events.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
   clickhouse = createClickHouse({ database, chdbPath: tempDir('pulse-modeling-svc') });
   await ensureTopics(kafka, topicCatalogue(prefix));
   events = await retailStoredEvents(EVENTS);
-  const producer = kafka.producer();
+  const producer = testProducer(kafka);
   await producer.connect();
   // The first 100 events twice, as a client retrying a request it got no answer to would send them.
   const messages = [...storedEventMessages(events), ...storedEventMessages(events.slice(0, 100))];

@@ -16,7 +16,7 @@ import {
   type Trigger,
   type TriggerConfig,
 } from '@pulse/trigger';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryPanels, REPO, readDashboard } from '../observability/dashboard.js';
 import { PrometheusServer, rulesWithoutWaits } from '../observability/prometheus-server.js';
@@ -25,7 +25,7 @@ import { testDatabase } from '../support/chdb.js';
 import { basicAuth, collectorTestConfig } from '../support/collector.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, testKafka } from '../support/kafka.js';
+import { deleteTopics, testKafka, testProducer } from '../support/kafka.js';
 import { REDIS_URL, triggerTestConfig } from '../support/trigger-config.js';
 
 // The running services (collector, ingest, modeling and trigger, in this process, on
@@ -115,10 +115,7 @@ beforeAll(async () => {
   collector = await startCollector(collectorTestConfig(prefix), {
     logger: createLogger({ service: 'collector', level: 'debug' }, memory(logs.collector)),
   });
-  producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  producer = testProducer(kafka);
   await producer.connect();
   prometheus = new PrometheusServer(
     [

@@ -15,13 +15,12 @@ import {
   type Trigger,
   type TriggerConfig,
 } from '@pulse/trigger';
-import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, testDatabase } from '../support/chdb.js';
 import { basicAuth, collectorTestConfig } from '../support/collector.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, readTopic, testKafka } from '../support/kafka.js';
+import { deleteTopics, readTopic, testKafka, testProducer } from '../support/kafka.js';
 import { REDIS_URL, triggerTestConfig } from '../support/trigger-config.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -389,7 +388,7 @@ describe('a deletion request (POST /v1/regulations)', () => {
       const e = toStoredEvent(v.value, { receivedAt, sourceId: 'replay' });
       return { key: e.user_key, value: encodeStoredEvent(e) };
     });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = testProducer(kafka);
     await producer.connect();
     await producer.send({ topic: topics.events, messages: late });
     await producer.disconnect();

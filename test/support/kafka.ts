@@ -1,11 +1,26 @@
 import { createLogger } from '@pulse/common';
 import { type StoredEvent, splitRecord } from '@pulse/events';
 import { createKafka, deletePrefixTopics } from '@pulse/kafka';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import { type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { BROKERS, uniqueName } from './ids.js';
 
 export function testKafka(brokers = BROKERS): Kafka {
   return createKafka({ brokers, clientId: 'pulse-test' }, createLogger({ service: 'test', level: 'error' }));
+}
+
+/**
+ * A producer as the collector's: idempotent, so a send that kafkajs retries (a
+ * partition of a just-created topic not ready yet fails the whole request, and
+ * the partitions that did take it get it again) never writes a record twice and
+ * counts stay exact; keyed records land where the collector would put them.
+ */
+export function testProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
 }
 
 export interface ReadMessage {
