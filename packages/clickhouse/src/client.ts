@@ -62,6 +62,11 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
 type ChdbConnection = ReturnType<ReturnType<typeof loadChdbConnection>['createChdbConnection']>;
 const embedded = new WeakMap<ClickHouseClient, ChdbConnection>();
 
+/** Whether a client talks to the in-process engine (not to a server over HTTP). */
+export function isEmbedded(client: ClickHouseClient): boolean {
+  return embedded.has(client);
+}
+
 export type InsertSettings = Record<string, string | number | boolean>;
 
 /**

@@ -1,3 +1,4 @@
 export * from './client.js';
+export * from './engine-metrics.js';
 export * from './migrate.js';
 export * from './regulation-audit.js';

@@ -1,4 +1,9 @@
-import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
+import {
+  type ClickHouseClient,
+  createClickHouse,
+  migrate,
+  registerEmbeddedEngineMetrics,
+} from '@pulse/clickhouse';
 import {
   createConsumerLagMetrics,
   createLogger,
@@ -73,6 +78,7 @@ export async function start(config: IngestConfig, deps: IngestDeps = {}): Promis
   const metrics = createIngestMetrics(registry);
   const ownsClickHouse = deps.clickhouse === undefined;
   const clickhouse = deps.clickhouse ?? createClickHouse(config.clickhouse);
+  registerEmbeddedEngineMetrics(registry, clickhouse);
   const { applied } = await migrate(clickhouse, config.clickhouse.database);
   if (applied.length > 0) logger.info({ applied }, 'ClickHouse migrations applied');
 

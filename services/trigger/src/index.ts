@@ -1,4 +1,9 @@
-import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
+import {
+  type ClickHouseClient,
+  createClickHouse,
+  migrate,
+  registerEmbeddedEngineMetrics,
+} from '@pulse/clickhouse';
 import {
   createLogger,
   createMetricsRegistry,
@@ -129,6 +134,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
 
   const ownsClickHouse = deps.clickhouse === undefined;
   const clickhouse = deps.clickhouse ?? createClickHouse(config.clickhouse);
+  registerEmbeddedEngineMetrics(registry, clickhouse);
   // BullMQ needs maxRetriesPerRequest null: its blocking commands must wait out a Redis restart.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const ns = `${config.queuePrefix}:${config.queueName}:state`;

@@ -12,6 +12,8 @@ describe('heapFigures', () => {
       'pulse_native_malloc_bytes{service="ingest",kind="free"} 7340032',
       'pulse_native_malloc_bytes{kind="in_use",service="ingest"} 52428800',
       'pulse_native_malloc_bytes{kind="mmapped",service="ingest"} 999',
+      'pulse_clickhouse_engine_memory_bytes{kind="tracked",service="ingest"} 31457280',
+      'pulse_clickhouse_engine_memory_bytes{kind="mark_cache",service="ingest"} 4096',
     ].join('\n');
     expect(heapFigures(parseExposition(text).samples)).toEqual({
       heap: 104857600,
@@ -19,6 +21,8 @@ describe('heapFigures', () => {
       external: 2048,
       malloc_in_use: 52428800,
       malloc_free: 7340032,
+      clickhouse: 31457280,
+      clickhouse_mark_cache: 4096,
     });
   });
 

@@ -14,6 +14,11 @@ export const HEAP_SERIES = {
   malloc_in_use: 'pulse_native_malloc_bytes{kind=in_use}',
   /** ...and freed but kept by the arenas until a trim. */
   malloc_free: 'pulse_native_malloc_bytes{kind=free}',
+  /** All the embedded ClickHouse engine allocated and holds (its own account; part of malloc_in_use)... */
+  clickhouse: 'pulse_clickhouse_engine_memory_bytes{kind=tracked}',
+  /** ...of which its caches of marks and primary indexes, which grow with the parts read. */
+  clickhouse_mark_cache: 'pulse_clickhouse_engine_memory_bytes{kind=mark_cache}',
+  clickhouse_primary_index_cache: 'pulse_clickhouse_engine_memory_bytes{kind=primary_index_cache}',
 } as const;
 
 export type HeapSeries = keyof typeof HEAP_SERIES;
@@ -43,7 +48,10 @@ export function heapFigures(samples: readonly Sample[]): Partial<Record<HeapSeri
 }
 
 function emptySeries(): Record<HeapSeries, RssPoint[]> {
-  return { heap: [], heap_total: [], external: [], malloc_in_use: [], malloc_free: [] };
+  return Object.fromEntries(Object.keys(HEAP_SERIES).map((series) => [series, []])) as unknown as Record<
+    HeapSeries,
+    RssPoint[]
+  >;
 }
 
 /**

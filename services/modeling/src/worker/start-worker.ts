@@ -1,4 +1,9 @@
-import { type ClickHouseClient, createClickHouse, migrate } from '@pulse/clickhouse';
+import {
+  type ClickHouseClient,
+  createClickHouse,
+  migrate,
+  registerEmbeddedEngineMetrics,
+} from '@pulse/clickhouse';
 import {
   createConsumerLagMetrics,
   createLogger,
@@ -58,6 +63,7 @@ export async function startModelingWorker(
   const registry = deps.registry ?? createMetricsRegistry('modeling');
   const ownsClickHouse = deps.clickhouse === undefined;
   const clickhouse = deps.clickhouse ?? createClickHouse(config.clickhouse);
+  registerEmbeddedEngineMetrics(registry, clickhouse);
   await migrate(clickhouse, config.clickhouse.database);
   const kafka =
     deps.kafka ?? createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }, logger);
