@@ -14,7 +14,7 @@ export const HEAP_SERIES = {
   malloc_in_use: 'pulse_native_malloc_bytes{kind=in_use}',
   /** ...and freed but kept by the arenas until a trim. */
   malloc_free: 'pulse_native_malloc_bytes{kind=free}',
-  /** All the embedded ClickHouse engine allocated and holds (its own account; part of malloc_in_use)... */
+  /** All the embedded ClickHouse engine allocated and holds, by its own account (from malloc, or mmap for large blocks)... */
   clickhouse: 'pulse_clickhouse_engine_memory_bytes{kind=tracked}',
   /** ...of which its caches of marks and primary indexes, which grow with the parts read. */
   clickhouse_mark_cache: 'pulse_clickhouse_engine_memory_bytes{kind=mark_cache}',
