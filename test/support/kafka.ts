@@ -1,26 +1,16 @@
 import { createLogger } from '@pulse/common';
 import { type StoredEvent, splitRecord } from '@pulse/events';
-import { createKafka, deletePrefixTopics } from '@pulse/kafka';
-import { type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
+import { createIdempotentProducer, createKafka, deletePrefixTopics } from '@pulse/kafka';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { BROKERS, uniqueName } from './ids.js';
 
 export function testKafka(brokers = BROKERS): Kafka {
   return createKafka({ brokers, clientId: 'pulse-test' }, createLogger({ service: 'test', level: 'error' }));
 }
 
-/**
- * A producer as the collector's: idempotent, so a send that kafkajs retries (a
- * partition of a just-created topic not ready yet fails the whole request, and
- * the partitions that did take it get it again) never writes a record twice and
- * counts stay exact; keyed records land where the collector would put them.
- */
+/** A producer as the collector's (see createIdempotentProducer): counts in tests stay exact. */
 export function testProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  return createIdempotentProducer(kafka);
 }
 
 export interface ReadMessage {

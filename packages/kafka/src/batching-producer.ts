@@ -1,6 +1,7 @@
 import { backoffMs, errorMessage, sleep } from '@pulse/common';
-import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
+import { createIdempotentProducer } from './client.js';
 import { KafkaUnavailableError, ProducerBackpressureError } from './errors.js';
 
 export interface BatchingProducerOptions {
@@ -186,11 +187,7 @@ export class BatchingProducer {
       this.producer = undefined;
       if (old) await old.disconnect().catch(() => undefined);
       for (let attempt = 0; !this.stopSignal.signal.aborted; attempt++) {
-        const producer = this.options.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          createPartitioner: Partitioners.DefaultPartitioner,
+        const producer = createIdempotentProducer(this.options.kafka, {
           // Bounded, so a dead broker turns into a 503 within seconds; the
           // producer is replaced after a failure, so idempotence stays sound.
           retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },

@@ -1,4 +1,4 @@
-import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { Kafka, type LogEntry, logLevel, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaConfig {
@@ -39,5 +39,25 @@ export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
           );
         kafkaLogger[expected ? 'debug' : (PINO_LEVEL[level] ?? 'info')]({ namespace, ...extra }, message);
       },
+  });
+}
+
+/**
+ * A producer as every Pulse writer needs one: idempotent (with one request in flight, as kafkajs
+ * requires), so that a send kafkajs retries never writes a record twice: it resends a broker's
+ * whole request when one partition fails (a just-created topic's partition not ready yet), and
+ * the partitions that took it would otherwise get it again. Records keyed by user land where the
+ * collector puts them; a topic is never created by writing to it.
+ */
+export function createIdempotentProducer(
+  kafka: Kafka,
+  options: Omit<ProducerConfig, 'idempotent' | 'maxInFlightRequests' | 'createPartitioner'> = {},
+): Producer {
+  return kafka.producer({
+    allowAutoTopicCreation: false,
+    ...options,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
 }

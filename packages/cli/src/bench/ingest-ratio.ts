@@ -2,8 +2,13 @@ import { createClickHouse, migrate } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
 import { encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import { ingestConfigFromEnv, start as startIngest } from '@pulse/ingest';
-import { ensureTopics, topicCatalogue, topicNames, waitForConsumer } from '@pulse/kafka';
-import { Partitioners } from 'kafkajs';
+import {
+  createIdempotentProducer,
+  ensureTopics,
+  topicCatalogue,
+  topicNames,
+  waitForConsumer,
+} from '@pulse/kafka';
 import { benchRun } from './bench-env.js';
 
 /**
@@ -97,7 +102,7 @@ async function produce(
   topic: string,
   payloads: Array<{ key: string; value: string }>,
 ) {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createIdempotentProducer(kafka);
   await producer.connect();
   for (let i = 0; i < payloads.length; i += 5000) {
     await producer.send({ topic, acks: -1, messages: payloads.slice(i, i + 5000) });

@@ -5,9 +5,10 @@ import {
   toStoredEvent,
   validateEvent,
 } from '@pulse/events';
+import { createIdempotentProducer } from '@pulse/kafka';
 import { type OccasionJob, occasionJobId } from '@pulse/trigger';
 import { type ConnectionOptions, Queue } from 'bullmq';
-import { type Kafka, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { ENQUEUE_CAMPAIGN, ENQUEUE_EVENT } from './trigger-setup.js';
 
 /** As many jobs per addBulk as the trigger's event consumer adds at once. */
@@ -49,10 +50,7 @@ export function enqueueEvents(runId: string, n: number): StoredEvent[] {
 
 /** Writes events to the events topic as the collector does: one record per person, one line per event. */
 export async function produceEvents(kafka: Kafka, topic: string, events: StoredEvent[]): Promise<void> {
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const producer = createIdempotentProducer(kafka);
   await producer.connect();
   try {
     const records = groupIntoRecords(

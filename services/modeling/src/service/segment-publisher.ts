@@ -1,7 +1,8 @@
 import { type ClickHouseClient, insertJsonEachRow } from '@pulse/clickhouse';
 import type { Logger } from '@pulse/common';
 import { encodeSegmentChange, type SegmentChangeRecord } from '@pulse/events';
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { createIdempotentProducer } from '@pulse/kafka';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Counter } from 'prom-client';
 import type { SequencedChange } from '../segments/index.js';
 import { readPublishedSeq, sendProgress } from './published-progress.js';
@@ -34,11 +35,9 @@ export class SegmentChangePublisher {
   private starting: Promise<void> | undefined;
 
   constructor(private readonly o: SegmentPublisherOptions) {
-    this.producer = o.kafka.producer({
+    this.producer = createIdempotentProducer(o.kafka, {
       transactionalId: `${o.worker}-segment-changes`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
     });
   }
 
