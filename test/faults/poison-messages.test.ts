@@ -1,5 +1,5 @@
 import { type Ingest, start as startIngest } from '@pulse/ingest';
-import { type DeadLetter, topicNames, waitForConsumer } from '@pulse/kafka';
+import { createIdempotentProducer, type DeadLetter, topicNames, waitForConsumer } from '@pulse/kafka';
 import { type ModelingService, modelingConfigFromEnv, start as startModeling } from '@pulse/modeling';
 import type { Message } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { campaign, stored, triggerTestSetup } from '../integration/trigger-harne
 import { storedMessageIds, testDatabase } from '../support/chdb.js';
 import { BROKERS } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { readTopic, testProducer } from '../support/kafka.js';
+import { readTopic } from '../support/kafka.js';
 import { metricValue } from '../support/metrics.js';
 import { retailStoredEvents, storedEventMessages } from '../support/retail-events.js';
 
@@ -93,7 +93,7 @@ describe('poison messages written straight to the events topic', () => {
     closers.push(() => modeling.close());
 
     // Good events in chunks, a poison record after each chunk, then fresh orders the trigger acts on.
-    const producer = testProducer(h.kafka);
+    const producer = createIdempotentProducer(h.kafka);
     await producer.connect();
     closers.push(() => producer.disconnect());
     const goods = await retailStoredEvents(GOOD);

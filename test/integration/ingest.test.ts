@@ -10,13 +10,20 @@ import {
   RowsRejectedError,
   start,
 } from '@pulse/ingest';
-import { consumerLag, type DeadLetter, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import {
+  consumerLag,
+  createIdempotentProducer,
+  type DeadLetter,
+  ensureTopics,
+  topicCatalogue,
+  topicNames,
+} from '@pulse/kafka';
 import type { Message, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, testDatabase } from '../support/chdb.js';
 import { tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, readTopic, testKafka, testProducer } from '../support/kafka.js';
+import { deleteTopics, readTopic, testKafka } from '../support/kafka.js';
 import { metricValue as metric } from '../support/metrics.js';
 
 // One chdb data directory for the whole file (one engine per process); each
@@ -68,7 +75,7 @@ async function pipeline(): Promise<TestPipeline> {
   const groupId = `${prefix}-ingest`;
   const names = topicNames(prefix);
   await ensureTopics(kafka, topicCatalogue(prefix));
-  const ownProducer = testProducer(kafka);
+  const ownProducer = createIdempotentProducer(kafka);
   await ownProducer.connect();
   producer = ownProducer;
   cleanups.push(

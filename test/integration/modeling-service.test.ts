@@ -1,12 +1,12 @@
 import { type ClickHouseClient, createClickHouse, queryRows } from '@pulse/clickhouse';
 import { createLogger } from '@pulse/common';
 import { decodeSegmentChange, type StoredEvent } from '@pulse/events';
-import { ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import { createIdempotentProducer, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import { type ModelingService, modelingConfigFromEnv, start } from '@pulse/modeling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, testDatabase } from '../support/chdb.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
-import { deleteTopics, readCommitted, testKafka, testProducer } from '../support/kafka.js';
+import { deleteTopics, readCommitted, testKafka } from '../support/kafka.js';
 import { retailStoredEvents, storedEventMessages } from '../support/retail-events.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
   clickhouse = createClickHouse({ database, chdbPath: tempDir('pulse-modeling-svc') });
   await ensureTopics(kafka, topicCatalogue(prefix));
   events = await retailStoredEvents(EVENTS);
-  const producer = testProducer(kafka);
+  const producer = createIdempotentProducer(kafka);
   await producer.connect();
   // The first 100 events twice, as a client retrying a request it got no answer to would send them.
   const messages = [...storedEventMessages(events), ...storedEventMessages(events.slice(0, 100))];

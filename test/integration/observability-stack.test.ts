@@ -7,7 +7,7 @@ import { start as startCollector } from '@pulse/collector';
 import { createLogger, sleep } from '@pulse/common';
 import { encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import { type Ingest, InsertUnavailableError, start as startIngest } from '@pulse/ingest';
-import { consumerLag, topicNames, waitForConsumer } from '@pulse/kafka';
+import { consumerLag, createIdempotentProducer, topicNames, waitForConsumer } from '@pulse/kafka';
 import { type ModelingService, modelingConfigFromEnv, start as startModeling } from '@pulse/modeling';
 import {
   deleteRedisPrefix,
@@ -25,7 +25,7 @@ import { testDatabase } from '../support/chdb.js';
 import { basicAuth, collectorTestConfig } from '../support/collector.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, testKafka, testProducer } from '../support/kafka.js';
+import { deleteTopics, testKafka } from '../support/kafka.js';
 import { REDIS_URL, triggerTestConfig } from '../support/trigger-config.js';
 
 // The running services (collector, ingest, modeling and trigger, in this process, on
@@ -115,7 +115,7 @@ beforeAll(async () => {
   collector = await startCollector(collectorTestConfig(prefix), {
     logger: createLogger({ service: 'collector', level: 'debug' }, memory(logs.collector)),
   });
-  producer = testProducer(kafka);
+  producer = createIdempotentProducer(kafka);
   await producer.connect();
   prometheus = new PrometheusServer(
     [

@@ -5,7 +5,7 @@ import { type Collector, start as startCollector } from '@pulse/collector';
 import { createLogger } from '@pulse/common';
 import { encodeStoredEvent, toStoredEvent, validateEvent } from '@pulse/events';
 import { type Ingest, start as startIngest } from '@pulse/ingest';
-import { topicNames, waitForConsumer } from '@pulse/kafka';
+import { createIdempotentProducer, topicNames, waitForConsumer } from '@pulse/kafka';
 import { type ModelingService, modelingConfigFromEnv, start as startModeling } from '@pulse/modeling';
 import {
   deleteRedisPrefix,
@@ -20,7 +20,7 @@ import { queryOne, testDatabase } from '../support/chdb.js';
 import { basicAuth, collectorTestConfig } from '../support/collector.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, readTopic, testKafka, testProducer } from '../support/kafka.js';
+import { deleteTopics, readTopic, testKafka } from '../support/kafka.js';
 import { REDIS_URL, triggerTestConfig } from '../support/trigger-config.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -388,7 +388,7 @@ describe('a deletion request (POST /v1/regulations)', () => {
       const e = toStoredEvent(v.value, { receivedAt, sourceId: 'replay' });
       return { key: e.user_key, value: encodeStoredEvent(e) };
     });
-    const producer = testProducer(kafka);
+    const producer = createIdempotentProducer(kafka);
     await producer.connect();
     await producer.send({ topic: topics.events, messages: late });
     await producer.disconnect();

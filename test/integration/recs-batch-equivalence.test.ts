@@ -3,7 +3,7 @@ import { type ClickHouseClient, createClickHouse, queryRows } from '@pulse/click
 import { createLogger } from '@pulse/common';
 import type { JsonValue, StoredEvent } from '@pulse/events';
 import { start as startIngest } from '@pulse/ingest';
-import { ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import { createIdempotentProducer, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
 import {
   type DecayedCounts,
   type HybridSnapshot,
@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOne, testDatabase } from '../support/chdb.js';
 import { BROKERS, tempDir, uniqueName } from '../support/ids.js';
 import { ingestTestConfig } from '../support/ingest.js';
-import { deleteTopics, readStoredEvents, testKafka, testProducer } from '../support/kafka.js';
+import { deleteTopics, readStoredEvents, testKafka } from '../support/kafka.js';
 import { retailStoredEvents, storedEventMessages } from '../support/retail-events.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
   clickhouse = createClickHouse({ database, chdbPath });
   await ensureTopics(kafka, topicCatalogue(prefix, { events: 1, deadLetters: 1, segmentChanges: 1 }));
   events = await retailStoredEvents(EVENTS);
-  const producer = testProducer(kafka);
+  const producer = createIdempotentProducer(kafka);
   await producer.connect();
   const messages = storedEventMessages(events);
   // One partition takes a whole send as one record batch: kept under the broker's 1 MB limit.

@@ -10,7 +10,13 @@ import {
   toStoredEvent,
   validateEvent,
 } from '@pulse/events';
-import { consumerLag, ensureTopics, topicCatalogue, topicNames } from '@pulse/kafka';
+import {
+  consumerLag,
+  createIdempotentProducer,
+  ensureTopics,
+  topicCatalogue,
+  topicNames,
+} from '@pulse/kafka';
 import {
   type Campaign,
   deleteRedisPrefix,
@@ -26,7 +32,7 @@ import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { testDatabase } from '../support/chdb.js';
 import { tempDir, uniqueName } from '../support/ids.js';
-import { deleteTopics, testKafka, testProducer } from '../support/kafka.js';
+import { deleteTopics, testKafka } from '../support/kafka.js';
 
 export const SECRET = 'test-webhook-secret-0123456789';
 
@@ -109,7 +115,7 @@ export class TriggerHarness {
   async produce(events: StoredEvent[]): Promise<void> {
     await ensureTopics(this.kafka, topicCatalogue(this.prefix));
     if (!this.producer) {
-      this.producer = testProducer(this.kafka);
+      this.producer = createIdempotentProducer(this.kafka);
       await this.producer.connect();
     }
     const lines = events.map((e) => {

@@ -1,16 +1,11 @@
 import { createLogger } from '@pulse/common';
 import { type StoredEvent, splitRecord } from '@pulse/events';
-import { createIdempotentProducer, createKafka, deletePrefixTopics } from '@pulse/kafka';
-import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { createKafka, deletePrefixTopics } from '@pulse/kafka';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { BROKERS, uniqueName } from './ids.js';
 
 export function testKafka(brokers = BROKERS): Kafka {
   return createKafka({ brokers, clientId: 'pulse-test' }, createLogger({ service: 'test', level: 'error' }));
-}
-
-/** A producer as the collector's (see createIdempotentProducer): counts in tests stay exact. */
-export function testProducer(kafka: Kafka): Producer {
-  return createIdempotentProducer(kafka);
 }
 
 export interface ReadMessage {

@@ -1,9 +1,8 @@
 import { sleep } from '@pulse/common';
-import { consumerLag } from '@pulse/kafka';
+import { consumerLag, createIdempotentProducer } from '@pulse/kafka';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { ChildService } from './child.js';
 import { storedEvents } from './events.js';
-import { testProducer } from './kafka.js';
 
 /** Messages number `from` to `to` (1-based, inclusive) of a stream. */
 export type MessageSource = (from: number, to: number) => Message[];
@@ -31,7 +30,7 @@ export class EventStream {
     pauseMs: number,
     source: MessageSource = storedEvents,
   ): Promise<EventStream> {
-    const producer = testProducer(kafka);
+    const producer = createIdempotentProducer(kafka);
     await producer.connect();
     return new EventStream(producer, topic, chunk, pauseMs, source);
   }
