@@ -10,7 +10,7 @@ import type { Interaction } from './interaction.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 import { PopularityModel, type PopularitySnapshot } from './popularity.js';
 import { TfIdfIndex } from './tfidf.js';
-import { ScoreBoard } from './top-k.js';
+import { ScoreBoard, type ScoreSink } from './top-k.js';
 
 export interface ContentSnapshot {
   version: 1;
@@ -85,7 +85,7 @@ export class ContentModel implements RecModel {
    */
   scoreHistory(
     history: readonly string[],
-    board: ScoreBoard,
+    board: ScoreSink,
     weight: number | ((item: string) => number),
   ): void {
     let recency = 1;

@@ -149,6 +149,33 @@ describe('ItemCooccurrence memory bounds', () => {
   });
 });
 
+describe('ItemCooccurrence neighbour lists', () => {
+  it('gives the top K with their ranks in best-first order, and never a list of older counts', async () => {
+    const events = await movieLensInteractions(20_001);
+    const model = learnAll({}, events.slice(0, 20_000));
+    const popular = model.toSnapshot().neighbours.findIndex((list) => list.length >= 100);
+    const item = model.index.id(popular);
+    const check = () => {
+      const list = model.neighbourList(popular, 25, 'cosine', 0.9);
+      const ranks = model.ranksOf(list);
+      expect(list.n).toBe(25);
+      const byRank = Array.from({ length: list.n }, (_, i) => i).sort((a, b) => ranks[a]! - ranks[b]!);
+      expect(byRank.map((i) => ranks[i])).toEqual(Array.from({ length: list.n }, (_, r) => r));
+      expect(byRank.map((i) => ({ item: model.index.id(list.items[i]!), score: list.scores[i]! }))).toEqual(
+        model.neighbours(item, 25, 'cosine', 0.9),
+      );
+      // Read again while the counts are unchanged: the same list and ranks, not recomputed.
+      expect(model.neighbourList(popular, 25, 'cosine', 0.9)).toBe(list);
+      expect(model.ranksOf(list)).toBe(ranks);
+      return list.scores.slice(0, list.n);
+    };
+    const before = check();
+    // One more event with this item changes its counts: the next list is scored afresh.
+    model.learn({ ...events[20_000]!, item, session: 'another' });
+    expect(check()).not.toEqual(before);
+  });
+});
+
 describe('ItemCooccurrence snapshots', () => {
   it('restores from a JSON round trip mid-stream and ends exactly where an uninterrupted run does', async () => {
     const events = await movieLensInteractions(10_000);

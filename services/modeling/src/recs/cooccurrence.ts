@@ -10,10 +10,10 @@ import { RecsSnapshotError } from './errors.js';
 import { checkInteraction, type Interaction } from './interaction.js';
 import { GrowableFloats, ItemIndex } from './item-index.js';
 import { positiveLlr } from './llr.js';
-import { NeighbourCache } from './neighbour-cache.js';
+import { NeighbourCache, type NeighbourList } from './neighbour-cache.js';
 import { NeighbourLists } from './neighbour-lists.js';
 import { PowerCache } from './power-cache.js';
-import { selectTop } from './top-k.js';
+import { Ranker, selectTop } from './top-k.js';
 
 export type SimilarityMeasure = 'cosine' | 'llr';
 
@@ -79,6 +79,7 @@ export class ItemCooccurrence {
   /** N_b^(1−α) per item: a power per neighbour per request was a third of a recommendation's time. */
   private readonly powers = new PowerCache();
   private readonly topCache = new NeighbourCache();
+  private readonly ranker = new Ranker();
   private watermark: number | null = null;
   private learned = 0;
   private pruned = 0;
@@ -221,6 +222,38 @@ export class ItemCooccurrence {
     const n = this.scoreNeighbours(idx, k, measure, alpha);
     this.topCache.write(idx, k, measure, alpha, generation, this.scratchItems, this.scratchScores, n);
     return n;
+  }
+
+  /**
+   * Item `idx`'s top `k` neighbours (unordered, as topNeighbours gives them) without a copy: the
+   * cache's own entry, to be read before anything else asks this model for neighbours.
+   */
+  neighbourList(idx: number, k: number, measure: SimilarityMeasure, alpha = 0.5): NeighbourList {
+    const generation = this.learned;
+    const cached = this.topCache.get(idx, k, measure, alpha, generation);
+    if (cached !== undefined) return cached;
+    const n = this.scoreNeighbours(idx, k, measure, alpha);
+    const written = this.topCache.write(
+      idx,
+      k,
+      measure,
+      alpha,
+      generation,
+      this.scratchItems,
+      this.scratchScores,
+      n,
+    );
+    return written ?? { n, items: this.scratchItems, scores: this.scratchScores, ranks: null };
+  }
+
+  /**
+   * The ranks of a list's entries (0 = best; ties by the smaller item), kept in the list while the
+   * counts are unchanged: ranking is a sort, and a person's answer ranks the lists of up to
+   * historyLength items.
+   */
+  ranksOf(list: NeighbourList): Int32Array {
+    if (list.ranks === null) list.ranks = this.ranker.rank(list.items, list.scores, list.n).slice(0, list.n);
+    return list.ranks;
   }
 
   private scoreNeighbours(idx: number, k: number, measure: SimilarityMeasure, alpha: number): number {

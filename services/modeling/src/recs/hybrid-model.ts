@@ -1,12 +1,13 @@
+import { BlendBoard } from './blend-board.js';
 import { type HybridConfig, type HybridConfigInput, hybridConfigSchema, parseRecsConfig } from './config.js';
 import { ContentModel, type ContentSnapshot } from './content-model.js';
 import { RecsSnapshotError } from './errors.js';
 import { fillWithPopular } from './fill.js';
 import type { Interaction } from './interaction.js';
-import { AnswerIndex, type ItemIndex } from './item-index.js';
+import type { ItemIndex } from './item-index.js';
 import { ItemKnnModel, type ItemKnnSnapshot } from './item-knn-model.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
-import { ScoreBoard } from './top-k.js';
+import type { ScoreSink } from './top-k.js';
 
 export interface HybridSnapshot {
   version: 1;
@@ -29,12 +30,12 @@ export class HybridModel implements RecModel {
   readonly config: HybridConfig;
   private knn: ItemKnnModel;
   private content: ContentModel;
-  private readonly knnBoard = new ScoreBoard();
-  private readonly contentBoard = new ScoreBoard();
-  private readonly board = new ScoreBoard();
-  /** Candidates of one answer by id, reused: a fresh index per request was a quarter of its time. */
-  private readonly union = new AnswerIndex();
-  /** Per document: collaborative index + 1, −1 for none, 0 not looked up yet (see collaborativeIndexOf). */
+  private readonly board = new BlendBoard();
+  /** The content side votes by document: its votes go to the document's slot. */
+  private readonly contentVotes: ScoreSink = {
+    add: (doc, score) => this.board.content.add(this.slotOfDocument(doc), score),
+  };
+  /** Per document: collaborative index + 1, −1 for none, 0 not looked up yet (see slotOfDocument). */
   private readonly docIndex: { texts: number; index: ItemIndex | null; items: number; values: Int32Array } = {
     texts: -1,
     index: null,
@@ -76,40 +77,27 @@ export class HybridModel implements RecModel {
       }
       return s;
     };
-    this.knnBoard.clear();
-    this.contentBoard.clear();
-    this.board.clear();
+    const board = this.board;
+    board.clear();
+    this.refreshDocumentSlots();
     const cooc = this.knn.cooccurrence;
-    this.knn.scoreHistory(history, this.knnBoard, (idx) => share(cooc.index.id(idx)));
-    this.content.scoreHistory(history, this.contentBoard, (item) => 1 - share(item));
-    // Numbered afresh per answer (collaborative candidates first), so that ties break the same way
-    // for the same state, whatever was asked before.
     // Slots: an item's collaborative index, or past those its document number when it has none, so
     // that an item both sides propose is one candidate.
-    const union = this.union;
-    union.clear();
-    this.knnBoard.forEach((idx, score) => {
-      this.board.add(union.intern(idx, cooc.index.id(idx)), score);
-    });
-    const texts = this.content.texts;
-    const contentOnly = cooc.index.size;
-    this.contentBoard.forEach((doc, score) => {
-      const id = texts.idOf(doc);
-      const idx = this.collaborativeIndexOf(doc, id);
-      this.board.add(union.intern(idx >= 0 ? idx : contentOnly + doc, id), score);
-    });
-    const answer = this.board
-      .top(k, (i) => exclude?.has(union.id(i)) ?? false)
-      .map((r) => ({ item: union.id(r.item), score: r.score }));
+    this.knn.scoreHistory(history, board.collaborative, (idx) => share(cooc.index.id(idx)));
+    this.content.scoreHistory(history, this.contentVotes, (item) => 1 - share(item));
+    const answer = board
+      .top(k, (slot) => exclude?.has(this.idOfSlot(slot)) ?? false)
+      .map((r) => ({ item: this.idOfSlot(r.slot), score: r.score }));
     return fillWithPopular(answer, k, this.knn.popularityModel, exclude);
   }
 
-  /**
-   * The collaborative index of document `doc` (whose item is `id`), -1 when it has none, remembered
-   * until the texts or the collaborative items change: looking ids up by string was a fifth of an
-   * answer's time.
-   */
-  private collaborativeIndexOf(doc: number, id: string): number {
+  private idOfSlot(slot: number): string {
+    const index = this.knn.cooccurrence.index;
+    return slot < index.size ? index.id(slot) : this.content.texts.idOf(slot - index.size);
+  }
+
+  /** Forgets the documents' collaborative indices when the texts or the collaborative items changed. */
+  private refreshDocumentSlots(): void {
     const texts = this.content.texts;
     const index = this.knn.cooccurrence.index;
     const cache = this.docIndex;
@@ -120,13 +108,23 @@ export class HybridModel implements RecModel {
       if (cache.values.length < texts.size) cache.values = new Int32Array(texts.size * 2);
       else cache.values.fill(0);
     }
+  }
+
+  /**
+   * The slot of document `doc`: its item's collaborative index, or past every index when the item
+   * has none, remembered until refreshDocumentSlots forgets it: looking ids up by string was a fifth
+   * of an answer's time.
+   */
+  private slotOfDocument(doc: number): number {
+    const cache = this.docIndex;
+    const index = this.knn.cooccurrence.index;
     let v = cache.values[doc]!;
     if (v === 0) {
-      const idx = index.lookup(id);
+      const idx = index.lookup(this.content.texts.idOf(doc));
       v = idx >= 0 ? idx + 1 : -1;
       cache.values[doc] = v;
     }
-    return v > 0 ? v - 1 : -1;
+    return v > 0 ? v - 1 : index.size + doc;
   }
 
   /** The content side alone: neighbours by description, and the descriptions. */

@@ -41,64 +41,6 @@ export class ItemIndex {
   }
 }
 
-/**
- * Numbers the candidates of one answer 0, 1, 2... in order of first `intern` since the last `clear`,
- * as a fresh ItemIndex would, without a Map per answer: a cleared Map gives its table back and grows
- * it again entry by entry, which was most of what a recommendation allocated (70 KB a request, and
- * the collections that garbage caused stalled the API), and hashing each candidate's id was a third
- * of an answer's time. The caller names each candidate by a dense slot number (an item index, a
- * document number past the item indices); a slot stamped with the current answer's generation holds
- * the candidate's number in this answer.
- */
-export class AnswerIndex {
-  private local = new Int32Array(1024);
-  private stamp = new Int32Array(1024);
-  private generation = 1;
-  private readonly ids: string[] = [];
-  private used = 0;
-
-  get size(): number {
-    return this.used;
-  }
-
-  /** Starts a new answer: every slot is unnumbered again. */
-  clear(): void {
-    this.used = 0;
-    this.generation += 1;
-    if (this.generation === 0x7fffffff) {
-      this.stamp.fill(0);
-      this.generation = 1;
-    }
-  }
-
-  /** The number of the candidate in slot `slot` (whose id is `id`), given on its first intern in this answer. */
-  intern(slot: number, id: string): number {
-    if (slot >= this.stamp.length) this.grow(slot + 1);
-    if (this.stamp[slot] !== this.generation) {
-      this.stamp[slot] = this.generation;
-      this.local[slot] = this.used;
-      this.ids[this.used] = id;
-      this.used += 1;
-    }
-    return this.local[slot]!;
-  }
-
-  id(idx: number): string {
-    return this.ids[idx]!;
-  }
-
-  private grow(length: number): void {
-    let capacity = this.stamp.length;
-    while (capacity < length) capacity *= 2;
-    const stamp = new Int32Array(capacity);
-    stamp.set(this.stamp);
-    const local = new Int32Array(capacity);
-    local.set(this.local);
-    this.stamp = stamp;
-    this.local = local;
-  }
-}
-
 /** A Float64Array that grows by doubling; `at` past the end reads 0. */
 export class GrowableFloats {
   private data: Float64Array;

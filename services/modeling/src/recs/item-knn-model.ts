@@ -10,7 +10,7 @@ import { fillWithPopular, recentDistinct } from './fill.js';
 import type { Interaction } from './interaction.js';
 import { assertK, type ItemFilter, type RecModel, type Recommendation } from './model.js';
 import { PopularityModel, type PopularitySnapshot } from './popularity.js';
-import { Ranker, ScoreBoard } from './top-k.js';
+import { ScoreBoard, type ScoreSink } from './top-k.js';
 
 export interface ItemKnnSnapshot {
   version: 1;
@@ -34,7 +34,6 @@ export class ItemKnnModel implements RecModel {
   private cooc: ItemCooccurrence;
   private popularity: PopularityModel;
   private readonly board = new ScoreBoard();
-  private readonly ranker = new Ranker();
 
   constructor(config: ItemKnnConfigInput = {}) {
     this.config = parseRecsConfig(itemKnnConfigSchema, config, 'item-kNN');
@@ -99,7 +98,7 @@ export class ItemKnnModel implements RecModel {
    */
   scoreHistory(
     history: readonly string[],
-    board: ScoreBoard,
+    board: ScoreSink,
     weight: number | ((idx: number) => number),
   ): void {
     const { historyLength, recencyWeight, neighbours, measure, alpha, aggregation, rankConstant } =
@@ -110,12 +109,12 @@ export class ItemKnnModel implements RecModel {
       const scale = recency * (idx < 0 ? 0 : typeof weight === 'function' ? weight(idx) : weight);
       recency *= recencyWeight;
       if (scale === 0) continue;
-      const n = this.cooc.topNeighbours(idx, neighbours, measure, alpha);
+      // The cache's own list, read before anything else asks the co-occurrences for neighbours.
+      const list = this.cooc.neighbourList(idx, neighbours, measure, alpha);
+      const { n, items, scores } = list;
       if (n === 0) continue;
-      const items = this.cooc.neighbourItems;
-      const scores = this.cooc.neighbourScores;
       if (aggregation === 'rank') {
-        const ranks = this.ranker.rank(items, scores, n);
+        const ranks = this.cooc.ranksOf(list);
         for (let i = 0; i < n; i++) board.add(items[i]!, scale / (rankConstant + ranks[i]!));
         continue;
       }

@@ -1,6 +1,15 @@
 import type { SimilarityMeasure } from './cooccurrence.js';
 
-interface Entry {
+/** An item's top neighbours (unordered) as the cache keeps them: read-only for everyone else. */
+export interface NeighbourList {
+  readonly n: number;
+  readonly items: Int32Array;
+  readonly scores: Float64Array;
+  /** The first n entries' ranks (0 = best), once someone computed them for this state; null before. */
+  ranks: Int32Array | null;
+}
+
+interface Entry extends NeighbourList {
   generation: number;
   measure: SimilarityMeasure;
   alpha: number;
@@ -39,23 +48,33 @@ export class NeighbourCache {
     items: Int32Array,
     scores: Float64Array,
   ): number {
-    if (k >= MAX_K) return -1;
-    const e = this.entries.get(idx * MAX_K + k);
-    if (
-      e === undefined ||
-      e.generation !== generation ||
-      e.measure !== measure ||
-      e.alpha !== alpha ||
-      items.length < e.n
-    ) {
-      return -1;
-    }
+    const e = this.get(idx, k, measure, alpha, generation);
+    if (e === undefined || items.length < e.n) return -1;
     items.set(e.items.subarray(0, e.n));
     scores.set(e.scores.subarray(0, e.n));
     return e.n;
   }
 
-  /** Keeps the first `n` of `items`/`scores` as item `idx`'s top `k` at `generation`. */
+  /** Item `idx`'s cached top `k` itself (not a copy), or undefined when stale or absent. */
+  get(
+    idx: number,
+    k: number,
+    measure: SimilarityMeasure,
+    alpha: number,
+    generation: number,
+  ): NeighbourList | undefined {
+    if (k >= MAX_K) return undefined;
+    const e = this.entries.get(idx * MAX_K + k);
+    if (e === undefined || e.generation !== generation || e.measure !== measure || e.alpha !== alpha) {
+      return undefined;
+    }
+    return e;
+  }
+
+  /**
+   * Keeps the first `n` of `items`/`scores` as item `idx`'s top `k` at `generation` and returns the
+   * entry; undefined for a k too large to cache.
+   */
   write(
     idx: number,
     k: number,
@@ -65,13 +84,21 @@ export class NeighbourCache {
     items: Int32Array,
     scores: Float64Array,
     n: number,
-  ): void {
-    if (k >= MAX_K) return;
+  ): NeighbourList | undefined {
+    if (k >= MAX_K) return undefined;
     const key = idx * MAX_K + k;
     let e = this.entries.get(key);
     if (e === undefined) {
       if (this.entries.size >= this.maxEntries) this.entries.clear();
-      e = { generation, measure, alpha, n: 0, items: new Int32Array(n), scores: new Float64Array(n) };
+      e = {
+        generation,
+        measure,
+        alpha,
+        n: 0,
+        items: new Int32Array(n),
+        scores: new Float64Array(n),
+        ranks: null,
+      };
       this.entries.set(key, e);
     } else if (e.items.length < n) {
       // Stale entries are rewritten in place: between batches the cache makes no garbage.
@@ -84,6 +111,8 @@ export class NeighbourCache {
     e.n = n;
     e.items.set(items.subarray(0, n));
     e.scores.set(scores.subarray(0, n));
+    e.ranks = null;
+    return e;
   }
 
   get size(): number {

@@ -46,11 +46,42 @@ function swap(items: Int32Array, scores: Float64Array, i: number, j: number): vo
   scores[j] = score;
 }
 
+/** Where a model's scoring of a history adds its votes: a ScoreBoard, or one side of a BlendBoard. */
+export interface ScoreSink {
+  add(item: number, score: number): void;
+}
+
+/**
+ * The best `k` of the first `n` entries of the parallel arrays (which it rearranges) for which
+ * `skip` is false, best first: a heap built in linear time and popped only as far as needed, so
+ * that excluded items cost one pop each.
+ */
+export function popTop(
+  items: Int32Array,
+  scores: Float64Array,
+  n: number,
+  k: number,
+  skip: (item: number) => boolean,
+): Array<{ item: number; score: number }> {
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(items, scores, i, n);
+  const out: Array<{ item: number; score: number }> = [];
+  let left = n;
+  while (left > 0 && out.length < k) {
+    const item = items[0]!;
+    const score = scores[0]!;
+    left--;
+    swap(items, scores, 0, left);
+    siftDown(items, scores, 0, left);
+    if (!skip(item)) out.push({ item, score });
+  }
+  return out;
+}
+
 /**
  * Scores summed per item across several contributions (the neighbours of each history item), then
  * read best first. Reused between requests: clearing touches only what was written.
  */
-export class ScoreBoard {
+export class ScoreBoard implements ScoreSink {
   private scores = new Float64Array(1024);
   private touched = new Int32Array(1024);
   private count = 0;
@@ -81,10 +112,7 @@ export class ScoreBoard {
     return item < this.scores.length ? this.scores[item]! : 0;
   }
 
-  /**
-   * The best `k` items with a positive score for which `skip` is false, best first. A heap built
-   * in linear time and popped only as far as needed: excluded items cost one pop each.
-   */
+  /** The best `k` items with a positive score for which `skip` is false, best first (see popTop). */
   top(k: number, skip: (item: number) => boolean): Array<{ item: number; score: number }> {
     let n = 0;
     if (this.heapItems.length < this.count) {
@@ -101,17 +129,7 @@ export class ScoreBoard {
       scores[n] = score;
       n++;
     }
-    for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(items, scores, i, n);
-    const out: Array<{ item: number; score: number }> = [];
-    while (n > 0 && out.length < k) {
-      const item = items[0]!;
-      const score = scores[0]!;
-      n--;
-      swap(items, scores, 0, n);
-      siftDown(items, scores, 0, n);
-      if (!skip(item)) out.push({ item, score });
-    }
-    return out;
+    return popTop(items, scores, n, k, skip);
   }
 
   clear(): void {
