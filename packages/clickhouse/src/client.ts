@@ -8,6 +8,15 @@ import { holdNativeMemoryTrim } from '@pulse/common';
 // it (loading it in a worker thread crashes the process when the thread ends).
 const require = createRequire(import.meta.url);
 const loadChdbConnection = () => require('chdb/connection') as typeof import('chdb/connection');
+const loadChdb = () => require('chdb') as typeof import('chdb');
+
+/**
+ * Server settings of the embedded engine, given when a process first opens its data directory.
+ * ClickHouse's defaults are a dedicated server's; here the engine shares two cores with the service
+ * that hosts it and with Kafka, so its background merges run at nice 10: they still get every idle
+ * cycle, but an HTTP request or a Kafka batch no longer waits behind them.
+ */
+export const EMBEDDED_ENGINE_ARGS: readonly string[] = ['--os_threads_nice_value_merge_mutate=10'];
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -24,6 +33,11 @@ export interface ClickHouseConfig {
   chdbPath: string;
   /** With the embedded engine: how often the process gives freed native memory back (ms; 0: never). */
   nativeTrimIntervalMs?: number | undefined;
+  /**
+   * With the embedded engine: its server settings as `clickhouse local` arguments (default
+   * EMBEDDED_ENGINE_ARGS). The first client of a data directory in a process decides them.
+   */
+  engineArgs?: readonly string[] | undefined;
 }
 
 export function clickhouseMode(config: ClickHouseConfig): 'server' | 'embedded' {
@@ -45,6 +59,11 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
       compression: { request: false, response: true },
     });
   }
+  // The connection factory takes a path only: a session opened first with the settings starts the
+  // process's engine for that directory, and the connection shares it. Held until the client closes.
+  const settings = new (loadChdb().Session)(config.chdbPath, {
+    connectionArgs: [...(config.engineArgs ?? EMBEDDED_ENGINE_ARGS)],
+  });
   // chdb types the connection against its own copy of @clickhouse/client-common;
   // the shapes are the same contract, the declarations are not.
   const chdb = loadChdbConnection().createChdbConnection({ path: config.chdbPath });
@@ -54,7 +73,11 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   const close = client.close.bind(client);
   client.close = async () => {
     release();
-    await close();
+    try {
+      await close();
+    } finally {
+      settings.close();
+    }
   };
   return client;
 }
