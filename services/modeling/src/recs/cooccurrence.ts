@@ -207,21 +207,16 @@ export class ItemCooccurrence {
    * co-occurrence matrix, its total), 0 for pairs that co-occur less than chance.
    */
   topNeighbours(idx: number, k: number, measure: SimilarityMeasure, alpha = 0.5): number {
-    // Every change of the counts goes through learn(), so the number learned is their generation.
-    const generation = this.learned;
-    const cached = this.topCache.read(
-      idx,
-      k,
-      measure,
-      alpha,
-      generation,
-      this.scratchItems,
-      this.scratchScores,
-    );
-    if (cached >= 0) return cached;
-    const n = this.scoreNeighbours(idx, k, measure, alpha);
-    this.topCache.write(idx, k, measure, alpha, generation, this.scratchItems, this.scratchScores, n);
-    return n;
+    const list = this.neighbourList(idx, k, measure, alpha);
+    if (list.items !== this.scratchItems) {
+      if (this.scratchItems.length < list.n) {
+        this.scratchItems = new Int32Array(list.n * 2);
+        this.scratchScores = new Float64Array(list.n * 2);
+      }
+      this.scratchItems.set(list.items.subarray(0, list.n));
+      this.scratchScores.set(list.scores.subarray(0, list.n));
+    }
+    return list.n;
   }
 
   /**
@@ -229,6 +224,7 @@ export class ItemCooccurrence {
    * cache's own entry, to be read before anything else asks this model for neighbours.
    */
   neighbourList(idx: number, k: number, measure: SimilarityMeasure, alpha = 0.5): NeighbourList {
+    // Every change of the counts goes through learn(), so the number learned is their generation.
     const generation = this.learned;
     const cached = this.topCache.get(idx, k, measure, alpha, generation);
     if (cached !== undefined) return cached;

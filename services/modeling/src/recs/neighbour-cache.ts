@@ -38,23 +38,6 @@ export class NeighbourCache {
 
   constructor(private readonly maxEntries = 65_536) {}
 
-  /** Copies item `idx`'s cached top `k` into `items`/`scores` and returns how many; -1 when stale or absent. */
-  read(
-    idx: number,
-    k: number,
-    measure: SimilarityMeasure,
-    alpha: number,
-    generation: number,
-    items: Int32Array,
-    scores: Float64Array,
-  ): number {
-    const e = this.get(idx, k, measure, alpha, generation);
-    if (e === undefined || items.length < e.n) return -1;
-    items.set(e.items.subarray(0, e.n));
-    scores.set(e.scores.subarray(0, e.n));
-    return e.n;
-  }
-
   /** Item `idx`'s cached top `k` itself (not a copy), or undefined when stale or absent. */
   get(
     idx: number,
