@@ -1,6 +1,7 @@
 import type { Sample } from '../status/exposition.js';
 import { readMetrics } from '../status/scrape.js';
 import type { RssPoint } from './rss-growth.js';
+import { readServiceFigures, type ServiceUrl } from './service-figures.js';
 
 /** What is read of each service's V8 memory (prom-client's default metrics). */
 export const HEAP_SERIES = {
@@ -99,23 +100,9 @@ export function sampleHeap(
  * Per service, what its native memory trimmer did over the run (pulse_native_memory_trims_total and
  * the longest trim in ms): only the processes that host the embedded ClickHouse trim.
  */
-export async function readTrimFigures(
-  services: ReadonlyArray<{ name: string; url: string }>,
-): Promise<Record<string, { trims: number; longest_ms: number }>> {
-  // An unreadable scrape leaves the figures NaN: the soak's other results still stand.
-  const figure = (samples: readonly Sample[], metric: string) =>
-    samples.find((sample) => sample.name === metric)?.value ?? Number.NaN;
-  const entries = await Promise.all(
-    services.map(async (s) => {
-      const samples = (await readMetrics(`${s.url}/metrics`, 5000)).metrics?.samples ?? [];
-      return [
-        s.name,
-        {
-          trims: figure(samples, 'pulse_native_memory_trims_total'),
-          longest_ms: Math.round(figure(samples, 'pulse_native_memory_trim_longest_seconds') * 1e4) / 10,
-        },
-      ] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
+export function readTrimFigures(services: readonly ServiceUrl[]) {
+  return readServiceFigures(services, {
+    trims: { metric: 'pulse_native_memory_trims_total' },
+    longest_ms: { metric: 'pulse_native_memory_trim_longest_seconds', scale: 1000 },
+  });
 }

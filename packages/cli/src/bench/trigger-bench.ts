@@ -7,6 +7,7 @@ import { deleteRedisPrefix, startWebhookReceiver } from '@pulse/trigger';
 import { Queue } from 'bullmq';
 import { benchRun, recordsBehind } from './bench-env.js';
 import { lastLine, spawnNode, spawnService, stop, waitUntilOk } from './child-service.js';
+import { readLoopLag } from './service-figures.js';
 import {
   bareAddBulkRate,
   enqueueEvents,
@@ -98,6 +99,9 @@ export async function benchTrigger(
     children.push(generator);
     const generated = lastLine(generator);
     await new Promise((r) => setTimeout(r, WARM_UP_S * 1000));
+    // Starts the window of each service's event-loop lag: what the marked orders met on the way.
+    const services = [collector, ingest, triggerService].map((s) => ({ name: s.name, url: s.url }));
+    await readLoopLag(services);
     const acknowledged = await sendMarkedOrders({
       collectorUrl,
       writeKey: 'bench-key',
@@ -110,6 +114,7 @@ export async function benchTrigger(
     const lagOf = (group: string) => recordsBehind(run.kafka, group, topicNames(run.prefix).events);
     const endLag = { trigger: await lagOf(`${run.prefix}-trigger`), ingest: await lagOf(run.groupId) };
     const { latencies, missing } = await markedLatencies(receiver, acknowledged, 30_000);
+    const loopLag = await readLoopLag(services);
     if (missing > 0 || receiver.rejected > 0 || latencies.length === 0) {
       throw new Error(
         `trigger bench: of ${acknowledged.size} marked orders ${missing} got no webhook, ${receiver.rejected} signatures rejected`,
@@ -121,6 +126,8 @@ export async function benchTrigger(
       trigger_p99_ms: Math.round(percentile(latencies, 99)),
       trigger_marked_orders: latencies.length,
       trigger_stages_ms: stages,
+      // A stage's slow tail beside the services' own stalls tells a busy machine from a slow service.
+      trigger_loop_lag_ms: loopLag,
       trigger_background_events_per_s: Math.round(gen.accepted / gen.seconds),
       trigger_end_lag_records: endLag,
       trigger_enqueue_jobs_per_s: Math.round(trigger.jobsPerS),
