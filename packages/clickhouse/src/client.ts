@@ -66,7 +66,14 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   });
   // chdb types the connection against its own copy of @clickhouse/client-common;
   // the shapes are the same contract, the declarations are not.
-  const chdb = loadChdbConnection().createChdbConnection({ path: config.chdbPath });
+  let chdb: ChdbConnection;
+  try {
+    chdb = loadChdbConnection().createChdbConnection({ path: config.chdbPath });
+  } catch (err) {
+    // Nothing will close the settings' session if the client is never made: let the engine go now.
+    settings.close();
+    throw err;
+  }
   const client = createClient({ connection: chdb as unknown as ClientConnection });
   embedded.set(client, chdb);
   const release = holdNativeMemoryTrim(config.nativeTrimIntervalMs);
