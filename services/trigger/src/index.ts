@@ -137,8 +137,12 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
   registerEmbeddedEngineMetrics(registry, clickhouse);
   // BullMQ needs maxRetriesPerRequest null: its blocking commands must wait out a Redis restart.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  // Pulse's own state (people, caps, segments, decisions) on a second connection: its pipelines do not
+  // copy BullMQ's forty-odd scripts each time they are made, and the events consumer's batches do not
+  // queue on the socket ahead of the workers' job moves.
+  const state = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const ns = `${config.queuePrefix}:${config.queueName}:state`;
-  const stored = new StoredCampaigns(redis, `${ns}:campaigns`);
+  const stored = new StoredCampaigns(state, `${ns}:campaigns`);
   const campaigns = new CampaignRegistry(fromFiles);
   try {
     await migrate(clickhouse, config.clickhouse.database);
@@ -148,14 +152,15 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
     }
   } catch (err) {
     redis.disconnect();
+    state.disconnect();
     if (ownsClickHouse) await clickhouse.close();
     throw err;
   }
-  const people = new PersonStore(redis, ns);
-  const caps = new FrequencyCaps(redis, ns);
-  const segments = new SegmentStore(redis, ns);
+  const people = new PersonStore(state, ns);
+  const caps = new FrequencyCaps(state, ns);
+  const segments = new SegmentStore(state, ns);
   const decisions = new RedisClickHouseDecisions({
-    redis,
+    redis: state,
     stream: `${ns}:decisions`,
     clickhouse,
     table: `${config.clickhouse.database}.trigger_decisions`,
@@ -314,7 +319,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
       ['delivery lanes', () => lanes.close()],
       ['occasion queue', () => occasionQueue.close()],
       ['decisions', () => decisions.close()],
-      ['redis', async () => void (await redis.quit())],
+      ['redis', async () => void (await Promise.all([redis.quit(), state.quit()]))],
       ['clickhouse', () => (ownsClickHouse ? clickhouse.close() : undefined)],
     ],
     logger,

@@ -30,11 +30,28 @@ export interface CapRequest {
   dailyMax: number;
 }
 
+const COMMAND = 'pulseClaimCap';
+
+interface WithClaim {
+  [COMMAND](
+    campaignKey: string,
+    dayKey: string,
+    occasion: string,
+    now: number,
+    windowMs: number,
+    max: number,
+    dailyMax: number,
+  ): Promise<number>;
+}
+
 export class FrequencyCaps {
   constructor(
     private readonly redis: Redis,
     private readonly ns: string,
-  ) {}
+  ) {
+    // A defined command goes out as EVALSHA: Redis is not sent the script's text with every claim.
+    if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: CLAIM });
+  }
 
   /** Erases the person's cap slots (a deletion request); returns the keys deleted. */
   async forget(person: string): Promise<number> {
@@ -56,9 +73,7 @@ export class FrequencyCaps {
 
   async claim(r: CapRequest): Promise<CapResult> {
     const day = new Date(r.now).toISOString().slice(0, 10);
-    const result = (await this.redis.eval(
-      CLAIM,
-      2,
+    const result = await (this.redis as unknown as WithClaim)[COMMAND](
       `${this.ns}:cap:${r.campaign}:${r.person}`,
       `${this.ns}:cap-day:${day}:${r.person}`,
       r.occasion,
@@ -66,7 +81,7 @@ export class FrequencyCaps {
       Math.max(1, Math.round(r.windowMs)),
       r.max,
       r.dailyMax,
-    )) as number;
+    );
     if (result === 1) return { ok: true };
     return { ok: false, reason: result === -1 ? 'campaign_cap' : 'daily_cap' };
   }
