@@ -180,6 +180,14 @@ export async function campaignEnv(
     // The trigger decides and delivers about 70k jobs over the replay, in a process it shares with
     // everything else: more jobs in flight per worker overlap their Redis round trips.
     TRIGGER_CONCURRENCY: '64',
+    // A BullMQ worker claims up to `concurrency` jobs one round trip at a time before it starts the
+    // first, and renews the locks of started jobs only. In this one busy event loop a round trip took
+    // about 0.6 s, so the 64th claim came 37 s after the first, whose 30 s lock had lapsed: "Missing
+    // lock" errors and jobs run twice. Two minutes covers that with room to spare.
+    TRIGGER_LOCK_MS: '120000',
+    // The receiver answers from the same event loop: at 5 s, 81 webhooks timed out while arriving all
+    // the same, and their retries reached the receiver as duplicates (dropped by Pulse-Id).
+    TRIGGER_WEBHOOK_TIMEOUT_MS: '20000',
   };
 }
 

@@ -66,6 +66,16 @@ export function startDeliveryWorker(opts: DeliveryWorkerOptions): Worker<Deliver
         await record(job, 'failed', errorMessage(err));
         throw permanent ? new UnrecoverableError(errorMessage(err)) : err;
       }
+      // A timed-out request may have arrived all the same: the retry carries the same Pulse-Id for the receiver to drop.
+      opts.logger.warn(
+        {
+          jobId: job.id,
+          campaign: job.data.campaignId,
+          attempt: job.attemptsMade + 1,
+          reason: errorMessage(err),
+        },
+        'action not delivered, BullMQ retries it',
+      );
       throw err;
     }
     await record(job, 'sent', '');
