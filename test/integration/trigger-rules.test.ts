@@ -1,3 +1,4 @@
+import { queryRows } from '@pulse/clickhouse';
 import { inHoldout, pickVariant } from '@pulse/trigger';
 import { describe, expect, it } from 'vitest';
 import { campaign, decisionsOnce, eventually, settled, stored, triggerTestSetup } from './trigger-harness.js';
@@ -87,6 +88,24 @@ describe('trigger rules on real Kafka and Redis', () => {
     // Due when quiet hours end (the minute boundary of `end`), not dropped and not now.
     expect(due).toBeGreaterThan(now + 2 * 3_600_000 - 120_000);
     expect(due).toBeLessThanOrEqual(now + 2 * 3_600_000 + 60_000);
+
+    // Sent when promoted, its row keeps the time it was decided: attribution windows of the treated
+    // group start where the holdout's do, not when quiet hours ended.
+    const decidedAt = Date.parse(job?.data.decidedAt ?? '');
+    expect(decidedAt).toBeGreaterThanOrEqual(now);
+    expect(decidedAt).toBeLessThan(due - 3_600_000);
+    await job?.promote();
+    await eventually('the sleeper’s webhook', () => (receiver.received.length >= 2 ? true : undefined));
+    const sent = await eventually('the sleeper’s sent row', async () => {
+      await trigger.decisions.flush();
+      const rows = await queryRows<{ decided_at: string }>(
+        h.clickhouse,
+        `SELECT toUnixTimestamp64Milli(decided_at) AS decided_at FROM ${h.database}.trigger_decisions FINAL
+         WHERE person = 'sleeper' AND outcome = 'sent'`,
+      );
+      return rows[0];
+    });
+    expect(Number(sent.decided_at)).toBe(decidedAt);
   });
 
   it('keeps a stable holdout out of the campaign (recorded, not sent) and splits variants by the same hash', async () => {

@@ -143,6 +143,7 @@ export async function decide(job: OccasionJob, jobId: string, deps: DecideDeps):
       eventMessageId: job.event.message_id,
       eventReceivedAt: job.event.received_at,
       eventTime: job.event.timestamp,
+      decidedAt: new Date(now).toISOString(),
       ...(email ? { email } : {}),
       ...(usesRoot(variant.template, RECOMMENDATIONS) ? { recommendations: true } : {}),
     },

@@ -37,7 +37,7 @@ export function startDeliveryWorker(opts: DeliveryWorkerOptions): Worker<Deliver
         job.data,
         job.id ?? '',
         { outcome, reason, variant: job.data.variant, channel: opts.channel.name },
-        opts.now(),
+        job.data.decidedAt ? Date.parse(job.data.decidedAt) : opts.now(),
       ),
     );
     opts.metrics.actions.record({

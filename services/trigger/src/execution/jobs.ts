@@ -44,6 +44,12 @@ export interface DeliveryJob {
   eventMessageId: string;
   /** The event's arrival at the collector, for the event-to-action latency. */
   eventReceivedAt: string;
+  /**
+   * When the occasion was decided: the decided_at of its sent or failed row, so that the treated group's
+   * attribution window starts where the holdout's does (a held-out occasion is recorded when decided),
+   * not a delivery delay or quiet hours later. Jobs queued before this field use the delivery time.
+   */
+  decidedAt?: string;
   eventTime: string;
   /** Email: the recipient (the person's `email` trait when decided) and the campaign's sender, if it names one. */
   email?: { to: string; from?: string };
