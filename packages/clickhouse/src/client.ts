@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { holdNativeMemoryTrim } from '@pulse/common';
+import { startEnginePurge } from './engine-purge.js';
 
 // chdb is a native engine: it is loaded only when an embedded client is
 // created, so that server mode, loadMigrations and type imports never load
@@ -33,6 +34,8 @@ export interface ClickHouseConfig {
   chdbPath: string;
   /** With the embedded engine: how often the process gives freed native memory back (ms; 0: never). */
   nativeTrimIntervalMs?: number | undefined;
+  /** With the embedded engine: how often its jemalloc's dirty pages are purged (startEnginePurge; ms; 0 or absent: never). */
+  enginePurgeIntervalMs?: number | undefined;
   /**
    * With the embedded engine: its server settings as `clickhouse local` arguments (default
    * EMBEDDED_ENGINE_ARGS). The first client of a data directory in a process decides them.
@@ -77,9 +80,11 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   const client = createClient({ connection: chdb as unknown as ClientConnection });
   embedded.set(client, chdb);
   const release = holdNativeMemoryTrim(config.nativeTrimIntervalMs);
+  const stopPurge = startEnginePurge(client, config.enginePurgeIntervalMs ?? 0);
   const close = client.close.bind(client);
   client.close = async () => {
     release();
+    await stopPurge();
     try {
       await close();
     } finally {

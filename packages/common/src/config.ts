@@ -75,6 +75,8 @@ export interface ClickHouseSettings {
   password?: string;
   database: string;
   chdbPath: string;
+  /** Embedded engine only: how often its jemalloc's dirty pages are purged (ms; 0 or absent: never). */
+  enginePurgeIntervalMs?: number;
 }
 
 export function clickhouseSettings(e: {
