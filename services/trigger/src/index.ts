@@ -141,6 +141,17 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
   // copy BullMQ's forty-odd scripts each time they are made, and the events consumer's batches do not
   // queue on the socket ahead of the workers' job moves.
   const state = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  // BullMQ listens for its connection's errors; this one is Pulse's to report. ioredis repeats the
+  // same error at every reconnect attempt: one line per distinct error until it is ready again.
+  let stateError = '';
+  state.on('error', (err: Error) => {
+    if (err.message !== stateError)
+      logger.warn({ err: err.message }, 'Redis (trigger state) unreachable, reconnecting');
+    stateError = err.message;
+  });
+  state.on('ready', () => {
+    stateError = '';
+  });
   const ns = `${config.queuePrefix}:${config.queueName}:state`;
   const stored = new StoredCampaigns(state, `${ns}:campaigns`);
   const campaigns = new CampaignRegistry(fromFiles);
