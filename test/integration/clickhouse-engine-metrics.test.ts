@@ -12,7 +12,7 @@ afterAll(() => rmSync(chdbPath, { recursive: true, force: true }));
 // The embedded engine's memory is part of the service's process: its own account of it is what
 // tells a service's RSS growth apart into Node's and the engine's.
 describe("the embedded engine's figures in a service's /metrics", () => {
-  it('exports tracked memory, pool threads, and active and outdated parts as the engine counts them', async () => {
+  it('exports tracked memory, jemalloc totals, pool threads, and active and outdated parts as the engine counts them', async () => {
     const client = createClickHouse({ database: testDatabase(), chdbPath });
     const registry = createMetricsRegistry('test', { defaultMetrics: false });
     registerEmbeddedEngineMetrics(registry, client);
@@ -38,6 +38,13 @@ describe("the embedded engine's figures in a service's /metrics", () => {
       expect(
         await metricValue(registry, 'pulse_clickhouse_engine_threads', { state: 'pool' }),
       ).toBeGreaterThan(0);
+      // jemalloc's totals: what it keeps resident covers at least what the engine holds.
+      const jemalloc = (kind: string) =>
+        metricValue(registry, 'pulse_clickhouse_engine_jemalloc_bytes', { kind });
+      const allocated = await jemalloc('allocated');
+      expect(allocated).toBeGreaterThan(0);
+      expect(await jemalloc('resident')).toBeGreaterThanOrEqual(allocated);
+      expect(await jemalloc('mapped')).toBeGreaterThanOrEqual(await jemalloc('resident'));
       const text = await registry.metrics();
       expect(text).toMatch(/pulse_clickhouse_engine_memory_bytes\{kind="mark_cache",service="test"\} \d+/);
     } finally {

@@ -1,9 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { type ClickHouseClient, createClickHouse, EMBEDDED_ENGINE_ARGS, queryRows } from '@pulse/clickhouse';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type ClickHouseClient,
+  createClickHouse,
+  EMBEDDED_ENGINE_ARGS,
+  EMBEDDED_ENGINE_MALLOC_CONF,
+  queryRows,
+} from '@pulse/clickhouse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../support/chdb.js';
 import { tempDir } from '../support/ids.js';
 
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const chdbPath = tempDir('pulse-engine-settings');
 afterAll(() => rmSync(chdbPath, { recursive: true, force: true }));
 
@@ -80,4 +90,38 @@ describe('the embedded engine’s server settings', () => {
       rmSync(`${chdbPath}-parts`, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+/**
+ * The engine's jemalloc reads its options once, when the library loads: each case is a fresh Node
+ * process (as a service is), which loads the engine through createClickHouse and reports what its
+ * jemalloc runs with.
+ */
+function engineDirtyDecayMs(env: Record<string, string | undefined>): number {
+  const script = `
+    const { createClickHouse } = await import('./packages/clickhouse/src/index.ts');
+    const client = createClickHouse({ database: 'pulse', chdbPath: process.argv[1] });
+    const rows = await (await client.query({ query: 'SELECT stats FROM system.jemalloc_stats', format: 'JSONEachRow' })).json();
+    await client.close();
+    console.log(/opt\\.dirty_decay_ms: (\\d+)/.exec(rows[0].stats)?.[1] ?? 'none');
+  `;
+  const dir = tempDir('pulse-engine-malloc');
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script, dir],
+      { cwd: REPO, env: { ...process.env, JE_MALLOC_CONF: undefined, ...env }, encoding: 'utf8' },
+    );
+    return Number(out.trim().split('\n').at(-1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the embedded engine’s allocator', () => {
+  it('gives freed pages back after 1 s instead of 5 s, unless the operator set JE_MALLOC_CONF', () => {
+    expect(EMBEDDED_ENGINE_MALLOC_CONF).toBe('dirty_decay_ms:1000');
+    expect(engineDirtyDecayMs({})).toBe(1000);
+    expect(engineDirtyDecayMs({ JE_MALLOC_CONF: 'dirty_decay_ms:3000' })).toBe(3000);
+  }, 60_000);
 });

@@ -20,6 +20,9 @@ export const HEAP_SERIES = {
   /** ...of which its caches of marks and primary indexes, which grow with the parts read. */
   clickhouse_mark_cache: 'pulse_clickhouse_engine_memory_bytes{kind=mark_cache}',
   clickhouse_primary_index_cache: 'pulse_clickhouse_engine_memory_bytes{kind=primary_index_cache}',
+  /** The engine's jemalloc: what the engine holds, and what it keeps resident (freed pages not yet purged too). */
+  jemalloc_allocated: 'pulse_clickhouse_engine_jemalloc_bytes{kind=allocated}',
+  jemalloc_resident: 'pulse_clickhouse_engine_jemalloc_bytes{kind=resident}',
 } as const;
 
 export type HeapSeries = keyof typeof HEAP_SERIES;
