@@ -1,6 +1,7 @@
 export * from './action-metrics.js';
 export * from './config.js';
 export * from './errors.js';
+export * from './heap-growth.js';
 export * from './http-metrics.js';
 export * from './lag-metrics.js';
 export * from './lifecycle.js';

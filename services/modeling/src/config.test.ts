@@ -21,6 +21,15 @@ describe('modelingConfigFromEnv', () => {
     expect(c.segments.predictionModel).toBeNull();
     expect(c.api).toMatchObject({ port: 8085, defaultK: 10, maxK: 100 });
     expect(c.dedupWindow).toBe(100_000);
+    expect(c.heapGrowingPercent).toBe(20);
+  });
+
+  it("caps V8's heap growth at 20 % unless told otherwise; 0 keeps V8's own factor", () => {
+    expect(modelingConfigFromEnv({ MODELING_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(modelingConfigFromEnv({ MODELING_HEAP_GROWING_PERCENT: '50' }).heapGrowingPercent).toBe(50);
+    expect(() => modelingConfigFromEnv({ MODELING_HEAP_GROWING_PERCENT: '-1' })).toThrow(
+      /MODELING_HEAP_GROWING_PERCENT/,
+    );
   });
 
   it('checks the personalization consent unless the category is empty; deletion requests in their own group', () => {

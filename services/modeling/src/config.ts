@@ -25,6 +25,8 @@ export interface ModelingConfig {
   checkpointIntervalMs: number;
   /** Message ids remembered to apply a resent event once. */
   dedupWindow: number;
+  /** V8's heap growth past the live heap, in % (capHeapGrowth; set by the entry point; 0: V8's own). */
+  heapGrowingPercent: number;
   api: { port: number; host: string; apiKey: string | undefined; defaultK: number; maxK: number };
   recs: {
     model: ModelName;
@@ -64,6 +66,7 @@ const schema = z.object({
   ...clickhouseEnv,
   MODELING_CHECKPOINT_INTERVAL_MS: envInt(5000, 100),
   MODELING_DEDUP_WINDOW: envInt(100_000, 0, 10_000_000),
+  MODELING_HEAP_GROWING_PERCENT: envInt(20, 0, 1000),
   MODELING_API_PORT: envInt(8085, 0, 65535),
   MODELING_API_HOST: z.string().min(1).default('0.0.0.0'),
   MODELING_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -101,6 +104,7 @@ export function modelingConfigFromEnv(env: Env): ModelingConfig {
     clickhouse: clickhouseSettings(e),
     checkpointIntervalMs: e.MODELING_CHECKPOINT_INTERVAL_MS,
     dedupWindow: e.MODELING_DEDUP_WINDOW,
+    heapGrowingPercent: e.MODELING_HEAP_GROWING_PERCENT,
     api: {
       port: e.MODELING_API_PORT,
       host: e.MODELING_API_HOST,

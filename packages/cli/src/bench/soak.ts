@@ -9,6 +9,7 @@ import { readTrimFigures, sampleHeap } from './heap-sampler.js';
 import type { Capacity } from './load-settings.js';
 import { type RssPoint, rssGrowth } from './rss-growth.js';
 import { sampleRss } from './rss-sampler.js';
+import { readServiceFigures } from './service-figures.js';
 
 export interface SoakOptions {
   /** The pipeline's measured capacity; the soak runs at half of it. */
@@ -72,6 +73,9 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     };
     const load = loadAverage();
     const trims = await readTrimFigures(p.services);
+    const cpu = await readServiceFigures(p.services, {
+      seconds: { metric: 'pulse_process_cpu_seconds_total' },
+    });
     await p.drainAndStop(300_000);
     const stored = await queryStored(p.run, async (client, table) => {
       const [row] = await queryRows<{ n: string }>(client, `SELECT uniqExact(message_id) AS n FROM ${table}`);
@@ -108,6 +112,9 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
       ),
       // How often each process gave freed native memory back, and its longest trim (ms).
       soak_native_trims: trims,
+      // What each process spent of the CPU from its start to the end of the load (the price of a
+      // setting that trades memory for collections, such as the modeling worker's heap growth cap).
+      soak_cpu_seconds: Object.fromEntries(Object.entries(cpu).map(([name, f]) => [name, f.seconds])),
       soak_seconds: o.seconds,
       soak_warm_up_seconds: SOAK_WARM_UP_S,
       soak_target_events_per_s: rate,
