@@ -295,6 +295,7 @@ export async function start(config: TriggerConfig, deps: TriggerDeps = {}): Prom
               consumer: inputs.events,
               segmentConsumer: inputs.segments,
               redis,
+              state,
               clickhouse,
               decisions,
               lag,

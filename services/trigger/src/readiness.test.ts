@@ -44,6 +44,23 @@ describe('triggerReadiness', () => {
     });
   });
 
+  it("names the state's Redis connection apart from the queues' when only it is down", async () => {
+    const deps: TriggerReadinessDeps = {
+      ...healthy(),
+      state: { status: 'ready', ping: async () => Promise.reject(new Error('LOADING Redis is loading')) },
+    };
+    expect(await triggerReadiness(deps)).toEqual({
+      ready: false,
+      reasons: ['Redis (trigger state) unreachable: error: LOADING Redis is loading'],
+    });
+    expect(
+      await triggerReadiness({ ...healthy(), state: { status: 'reconnecting', ping: async () => 'PONG' } }),
+    ).toEqual({ ready: false, reasons: ['Redis (trigger state) reconnecting'] });
+    expect(
+      await triggerReadiness({ ...healthy(), state: { status: 'ready', ping: async () => 'PONG' } }),
+    ).toEqual({ ready: true, reasons: [] });
+  });
+
   it('names the segment-changes consumer and its group when they are not there', async () => {
     const deps: TriggerReadinessDeps = {
       ...healthy(),
