@@ -14,21 +14,29 @@ import { readServiceFigures } from './service-figures.js';
 export interface SoakOptions {
   /** The pipeline's measured capacity; the soak runs at half of it. */
   capacity: Capacity;
+  /** The measured run, after SOAK_WARM_UP_S of the same load. */
   seconds: number;
   /** Where to write every reading (seconds, MB per service), to see the shape behind the slope. */
   seriesFile?: string;
 }
 
-/** Readings before this many seconds of load are the warm-up: code compiled, caches and pools filled. */
-export const SOAK_WARM_UP_S = 60;
+/**
+ * Load before the measured run: code compiled, caches and pools filled, V8's heap limits and the
+ * allocators' arenas settled at what the load needs. In the soaks of 2026-12-07 the modeling
+ * worker's RSS rose for its first four to five minutes (439 to 513 MB: V8's reserved heap 113 to
+ * 145, glibc's arenas' free memory 42 to 67) and then stayed within 506 to 520 MB for the six
+ * minutes left; a one-minute warm-up measured that rise as growth. The measured run still lasts
+ * its full `seconds` after it, so a leak has as long to show.
+ */
+export const SOAK_WARM_UP_S = 300;
 const SAMPLE_EVERY_MS = 5000;
 
 /**
  * Memory over a long steady load: collector, ingest, modeling and trigger
  * each in its own process, a load generator paced at half the measured
- * end-to-end capacity for `seconds`. Each service's RSS is read every 5 s;
- * after the first minute its growth is the Theil–Sen slope of the readings
- * times the time they span (see rssGrowth). Afterwards ingest drains and the
+ * end-to-end capacity for SOAK_WARM_UP_S and then `seconds`. Each service's
+ * RSS is read every 5 s; its growth is the Theil–Sen slope of the readings
+ * after the warm-up times the time they span (see rssGrowth). Afterwards ingest drains and the
  * rows are counted against what the collector acknowledged.
  */
 export async function benchSoak(base: Record<string, string | undefined>, o: SoakOptions) {
@@ -37,7 +45,15 @@ export async function benchSoak(base: Record<string, string | undefined>, o: Soa
     const pids = Object.fromEntries(p.services.map((s) => [s.name, s.child.pid ?? 0]));
     const generator = spawnNode(
       'packages/cli/src/bench/load-generator.ts',
-      [p.collectorUrl, 'bench-key', String(rate * o.seconds), '100', '16', p.run.id, String(rate)],
+      [
+        p.collectorUrl,
+        'bench-key',
+        String(rate * (SOAK_WARM_UP_S + o.seconds)),
+        '100',
+        '16',
+        p.run.id,
+        String(rate),
+      ],
       {},
     );
     const sampler = sampleRss(pids, SAMPLE_EVERY_MS);
