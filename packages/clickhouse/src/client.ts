@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
  * about 5 s in case it needs them again, and under a steady load what it kept crept up: in a
  * 10-minute soak at 10,258 events/s, the modeling worker's jemalloc (which has no purge timer) held
  * 50 MB resident at first and 90-106 MB at the end while it had 36-38 MB allocated throughout; its
- * resident memory grew by 37 MB, ingest's by 34. With 1 s, in the same soak: -0.2 and -17 MB.
+ * resident memory grew by 37 MB, ingest's by 34. With 1 s, in the next soak: -0.2 and -17 MB.
  */
 export const EMBEDDED_ENGINE_MALLOC_CONF = 'dirty_decay_ms:1000';
 
