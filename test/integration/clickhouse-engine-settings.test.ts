@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type ClickHouseClient,
   createClickHouse,
@@ -11,9 +9,9 @@ import {
 } from '@pulse/clickhouse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../support/chdb.js';
+import { REPO } from '../support/child.js';
 import { tempDir } from '../support/ids.js';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const chdbPath = tempDir('pulse-engine-settings');
 afterAll(() => rmSync(chdbPath, { recursive: true, force: true }));
 

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the working directory of the processes these helpers start. */
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A service's main.ts running in a child process, as in production: its own engine, its own signals. */
 export interface ChildService {

@@ -4,7 +4,8 @@ import { isEmbedded } from './client.js';
 import { type JemallocSummary, parseJemallocSummary } from './jemalloc-summary.js';
 
 /**
- * The gauges, each with the system.metrics rows it exports and the label value of each. A
+ * The gauges, each with the rows it exports (from system.metrics, or from jemalloc's totals) and
+ * the label value of each. A
  * ClickHouse server exports these itself (its own /metrics); an embedded one lives in the
  * service's process, and its memory is part of that process's: without these, RSS growth in a
  * service cannot be told apart into Node's and the engine's.
@@ -28,6 +29,7 @@ const GAUGES = [
     name: 'pulse_clickhouse_engine_jemalloc_bytes',
     help: "The embedded engine's jemalloc, by its own totals: allocated, active, metadata, resident, mapped, retained",
     label: 'kind',
+    source: 'jemalloc',
     rows: {
       'jemalloc.allocated': 'allocated',
       'jemalloc.active': 'active',
@@ -53,13 +55,14 @@ const GAUGES = [
   name: string;
   help: string;
   label: string;
+  /** Where the rows come from (default system.metrics). */
+  source?: 'jemalloc';
   rows: Record<string, string>;
 }>;
 
 const QUERY = `SELECT metric, toFloat64(value) AS value FROM system.metrics WHERE metric IN (${GAUGES.flatMap(
-  (g) => Object.keys(g.rows),
+  (g) => ('source' in g ? [] : Object.keys(g.rows)),
 )
-  .filter((m) => !m.startsWith('jemalloc.'))
   .map((m) => `'${m}'`)
   .join(', ')})`;
 
